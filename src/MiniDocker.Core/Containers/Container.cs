@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using MiniDocker.Execution;
+using MiniDocker.Interop;
+using MiniDocker.Logging;
+using MiniDocker.Spec;
+
+namespace MiniDocker.Containers;
+
+/// <summary>
+/// A running (or ended) container. Disposing it stops it and removes everything it made:
+/// its processes, its state directory and logs, its name.
+/// </summary>
+public sealed partial class Container : IAsyncDisposable
+{
+    internal const string StdoutFileName = "stdout.log";
+    internal const string StderrFileName = "stderr.log";
+
+    private readonly ContainerEngine _engine;
+    private readonly ContainerDefinition _definition;
+    private readonly ChildProcess _process;
+    private readonly NameReservation _name;
+    private readonly ILogger<Container> _logger;
+    private readonly Task<ContainerExit> _exit;
+    private readonly Task _terminalPump;
+    private readonly SemaphoreSlim _disposeLock = new(1, 1);
+    private bool _removed;
+
+    internal Container(
+        ContainerEngine engine, string id, string name, string stateDirectory, RuntimeSpec spec, ContainerDefinition definition,
+        LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, ILogger<Container> logger)
+    {
+        _engine = engine;
+        Id = id;
+        Name = name;
+        StateDirectory = stateDirectory;
+        Spec = spec;
+        _definition = definition;
+        _process = launched.Process;
+        _name = reservation;
+        _logger = logger;
+        StartedAt = DateTimeOffset.UtcNow;
+        if (launched.TerminalMaster is { } master)
+        {
+            var terminal = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(master.DangerousGetHandle(), ownsHandle: true), FileAccess.ReadWrite, 1);
+            master.SetHandleAsInvalid();
+            Stdin = terminal;
+            _terminalPump = TerminalPump.RunAsync(terminal, Path.Combine(stateDirectory, StdoutFileName));
+        }
+        else
+        {
+            _terminalPump = Task.CompletedTask;
+            if (stdinWriter is not null)
+            {
+                Stdin = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(stdinWriter.DangerousGetHandle(), ownsHandle: true), FileAccess.Write, 1);
+                stdinWriter.SetHandleAsInvalid();
+            }
+        }
+        _exit = WatchExitAsync();
+    }
+
+    /// <summary>The 64-hex-digit id.</summary>
+    public string Id { get; }
+
+    /// <summary>The unique name.</summary>
+    public string Name { get; }
+
+    /// <summary>The host pid of the container's first process (stage-0's init with <c>WithInit</c>).</summary>
+    public int Pid => _process.Pid;
+
+    /// <summary>The specification the container runs.</summary>
+    public RuntimeSpec Spec { get; }
+
+    /// <summary>The directory holding the container's config.json and logs.</summary>
+    public string StateDirectory { get; }
+
+    /// <summary>When the program started.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>
+    /// Writes to the container's stdin: the pipe of <c>WithStdin()</c> or the terminal of <c>WithTty()</c>;
+    /// null otherwise. Disposing it sends end-of-file (with a pipe).
+    /// </summary>
+    public Stream? Stdin { get; }
+
+    /// <summary>Where the container is in its life.</summary>
+    public ContainerStatus Status => _removed ? ContainerStatus.Removed : _exit.IsCompleted ? ContainerStatus.Exited : ContainerStatus.Running;
+
+    /// <summary>How the container ended, or null while it runs.</summary>
+    public ContainerExit? Exit => _exit.IsCompletedSuccessfully ? _exit.Result : null;
+
+    /// <summary>Waits until the container's first process ends.</summary>
+    public Task<ContainerExit> WaitAsync(CancellationToken cancellationToken = default) => _exit.WaitAsync(cancellationToken);
+
+    /// <summary>Sends a signal to the container's first process.</summary>
+    /// <returns>False when the container had already exited.</returns>
+    public Task<bool> KillAsync(Signal signal = Signal.SIGKILL, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(!_exit.IsCompleted && _process.Signal((int)signal));
+    }
+
+    /// <summary>Sends SIGTERM, waits up to <paramref name="timeout"/>, then SIGKILL (as <c>docker stop</c>).</summary>
+    /// <param name="timeout">The grace period; <see cref="MiniDockerOptions.StopTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the wait (the container keeps its SIGTERM).</param>
+    public async Task<ContainerExit> StopAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var grace = timeout ?? _engine.Options.StopTimeout;
+        if (await KillAsync(Signal.SIGTERM, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                return await _exit.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                MiniDockerLog.StopTimedOut(_logger, Name, grace);
+                await KillAsync(Signal.SIGKILL, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return await _exit.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the container at once (SIGKILL) and removes its state directory, logs and name.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _disposeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_removed) return;
+            _removed = true;
+            if (!_exit.IsCompleted) _process.Signal((int)Signal.SIGKILL);
+            await ((Task)_exit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (Stdin is not null) await Stdin.DisposeAsync().ConfigureAwait(false);
+            await _terminalPump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _process.Dispose();
+            ContainerEngine.RemoveDirectory(StateDirectory);
+            _name.Dispose();
+            _engine.Forget(this);
+            MiniDockerLog.ContainerRemoved(_logger, Name);
+        }
+        finally
+        {
+            _disposeLock.Release();
+        }
+    }
+
+    private async Task<ContainerExit> WatchExitAsync()
+    {
+        var status = await _process.WaitForExitAsync().ConfigureAwait(false);
+        var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, OomKilled: false, DateTimeOffset.UtcNow);
+        MiniDockerLog.ContainerExited(_logger, Name, exit);
+        return exit;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using MiniDocker.Execution;
+using MiniDocker.Namespaces;
+using MiniDocker.Spec;
+
+namespace MiniDocker.Containers;
+
+/// <summary>
+/// Describes a container step by step. Each <c>With…</c> returns a new builder and leaves this one
+/// unchanged, so a base configuration can be shared and specialised. <see cref="Build"/> validates
+/// everything before anything is created; <see cref="StartAsync"/> builds and starts.
+/// </summary>
+/// <remarks>
+/// With no calls at all the container runs <c>/bin/sh</c> on the host's root filesystem, read-only,
+/// with private <c>/proc</c>, <c>/dev</c>, <c>/sys</c> and <c>/tmp</c>, in new PID, mount, UTS, IPC and
+/// network namespaces.
+/// </remarks>
+public sealed partial class ContainerBuilder
+{
+    /// <summary>The PATH a container gets when its environment does not set one (Docker's).</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private const ulong DefaultNoFileSoft = 1024, DefaultNoFileHard = 524288;
+
+    private static readonly ImmutableArray<NamespaceType> DefaultNamespaces =
+        [NamespaceType.Pid, NamespaceType.Mount, NamespaceType.Uts, NamespaceType.Ipc, NamespaceType.Network];
+
+    private readonly ContainerEngine? _engine;
+    private readonly Settings _settings;
+
+    /// <summary>Creates a builder that is not bound to an engine: it can build, explain and export a specification.</summary>
+    public ContainerBuilder() : this(null, new Settings())
+    {
+    }
+
+    internal ContainerBuilder(ContainerEngine? engine) : this(engine, new Settings())
+    {
+    }
+
+    private ContainerBuilder(ContainerEngine? engine, Settings settings)
+    {
+        _engine = engine;
+        _settings = settings;
+    }
+
+    /// <summary>Names the container; names are unique per engine root directory.</summary>
+    public ContainerBuilder WithName(string name) => With(_settings with { Name = name });
+
+    /// <summary>Uses a directory on the host as the root filesystem.</summary>
+    public ContainerBuilder WithRootfs(string path) => With(_settings with { Rootfs = path, HostRootfs = false });
+
+    /// <summary>Uses the host's own <c>/</c>, read-only, with private <c>/tmp</c>, <c>/proc</c>, <c>/dev</c> and <c>/sys</c>: needs no image.</summary>
+    public ContainerBuilder WithHostRootfs() => With(_settings with { Rootfs = "/", HostRootfs = true });
+
+    /// <summary>Sets the program and its arguments. A program without a slash is looked up in the container's PATH.</summary>
+    public ContainerBuilder WithCommand(params string[] command) => With(_settings with { Command = [.. command] });
+
+    /// <summary>Sets one environment variable (the container gets nothing of the host's environment).</summary>
+    public ContainerBuilder WithEnvironment(string name, string value) =>
+        With(_settings with { Environment = _settings.Environment.SetItem(name, value) });
+
+    /// <summary>Sets several environment variables.</summary>
+    public ContainerBuilder WithEnvironment(IReadOnlyDictionary<string, string> variables) =>
+        With(_settings with { Environment = _settings.Environment.SetItems(variables) });
+
+    /// <summary>Sets the absolute working directory inside the container; it is created when missing.</summary>
+    public ContainerBuilder WithWorkingDirectory(string path) => With(_settings with { WorkingDirectory = path });
+
+    /// <summary>Runs the program as this uid, gid and supplementary groups.</summary>
+    public ContainerBuilder WithUser(uint uid, uint gid, params uint[] groups) =>
+        With(_settings with { Uid = uid, Gid = gid, Groups = [.. groups] });
+
+    /// <summary>Sets the hostname (the default is the first 12 characters of the container id).</summary>
+    public ContainerBuilder WithHostname(string hostname) => With(_settings with { Hostname = hostname });
+
+    /// <summary>Chooses which namespaces the container has of its own; the others are shared with the host.</summary>
+    public ContainerBuilder WithNamespaces(params NamespaceType[] namespaces) =>
+        With(_settings with { Namespaces = [.. namespaces.Distinct()] });
+
+    /// <summary>Mounts a host file or directory into the container.</summary>
+    public ContainerBuilder WithBindMount(string hostPath, string containerPath, bool readOnly = false) =>
+        With(_settings with
+        {
+            Mounts = _settings.Mounts.Add(new MountSpec
+            {
+                Destination = containerPath,
+                Type = "bind",
+                Source = hostPath,
+                Options = readOnly ? ["rbind", "ro", "nosuid", "nodev"] : ["rbind", "nosuid", "nodev"],
+            }),
+        });
+
+    /// <summary>Mounts an empty tmpfs (memory-backed) at a path in the container.</summary>
+    /// <param name="containerPath">The absolute path inside the container.</param>
+    /// <param name="sizeBytes">The size limit; the kernel's default (half of RAM) when null.</param>
+    /// <param name="mode">The permission bits of its root directory, such as 1777 (octal as written by chmod).</param>
+    public ContainerBuilder WithTmpfs(string containerPath, long? sizeBytes = null, string mode = "1777")
+    {
+        var options = ImmutableList.Create("nosuid", "nodev", "mode=" + mode);
+        if (sizeBytes is { } size) options = options.Add($"size={size}");
+        return With(_settings with
+        {
+            Mounts = _settings.Mounts.Add(new MountSpec { Destination = containerPath, Type = "tmpfs", Source = "tmpfs", Options = [.. options] }),
+            TmpfsSizes = sizeBytes is { } s ? _settings.TmpfsSizes.Add((containerPath, s)) : _settings.TmpfsSizes,
+        });
+    }
+
+    /// <summary>Makes the root filesystem read-only (the host rootfs always is).</summary>
+    public ContainerBuilder WithReadOnlyRootfs(bool readOnly = true) => With(_settings with { ReadOnlyRootfs = readOnly });
+
+    /// <summary>Gives the program a pseudo-terminal from the container's own devpts as stdin, stdout and stderr.</summary>
+    public ContainerBuilder WithTty(bool tty = true) => With(_settings with { Tty = tty });
+
+    /// <summary>Makes stdin a pipe the host writes to through <see cref="Container.Stdin"/>; otherwise it is /dev/null.</summary>
+    public ContainerBuilder WithStdin(bool open = true) => With(_settings with { OpenStdin = open });
+
+    /// <summary>Keeps a tiny init as PID 1 that reaps orphaned zombies and forwards signals (like <c>docker run --init</c>).</summary>
+    public ContainerBuilder WithInit(bool init = true) => With(_settings with { Init = init });
+
+    /// <summary>Lets the container outlive the host process; by default it is killed when the host dies.</summary>
+    public ContainerBuilder WithDetached(bool detached = true) => With(_settings with { Detached = detached });
+
+    /// <summary>Sets a resource limit such as <c>RLIMIT_NOFILE</c>.</summary>
+    public ContainerBuilder WithRlimit(string type, ulong soft, ulong hard) =>
+        With(_settings with { Rlimits = _settings.Rlimits.SetItem(type, (soft, hard)) });
+
+    /// <summary>Validates the configuration and produces the container's definition; creates nothing.</summary>
+    /// <exception cref="ContainerConfigurationException">A setting is invalid; the message says which and why.</exception>
+    public ContainerDefinition Build()
+    {
+        var s = _settings;
+        if (s.Name is { } name && !NamePattern().IsMatch(name))
+            throw new ContainerConfigurationException($"The container name \"{name}\" is invalid; use letters, digits, '_', '.' and '-', starting with a letter or digit (as Docker does).");
+        if (s.Command.IsEmpty)
+            throw new ContainerConfigurationException("The container has no command; give one with WithCommand(...).");
+        if (!s.Rootfs.StartsWith('/'))
+            throw new ContainerConfigurationException($"The root filesystem path \"{s.Rootfs}\" is relative; give an absolute host path.");
+        foreach (var variable in s.Environment.Keys)
+        {
+            if (variable.Length == 0 || variable.Contains('=', StringComparison.Ordinal))
+                throw new ContainerConfigurationException($"The environment variable name \"{variable}\" is empty or contains '='.");
+        }
+        foreach (var (path, size) in s.TmpfsSizes)
+        {
+            if (size <= 0)
+                throw new ContainerConfigurationException($"The tmpfs size for {path} is {size} bytes; give a positive size or null for the kernel's default.");
+        }
+        if (s.Tty && s.OpenStdin)
+            throw new ContainerConfigurationException("WithTty and WithStdin both give the container a stdin; with a terminal, write to Container.Stdin (the terminal) and leave WithStdin off.");
+
+        var spec = ToSpec(s);
+        SpecValidator.Validate(spec);
+        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin);
+    }
+
+    /// <summary>
+    /// The numbered kernel operations that starting this container will perform, in order —
+    /// the same plan the engine executes (and logs at debug level).
+    /// </summary>
+    public string Explain()
+    {
+        var definition = Build();
+        var plan = SpawnPlanner.ForContainer(definition.Spec, new SpawnOptions(definition.Init, !definition.Detached));
+        return "Host: posix_spawn(stage-0 from a sealed memfd) with fds 0-2 = stdio, 3 = this plan, 4 = sync socket; then in stage-0:\n"
+            + plan.Render();
+    }
+
+    /// <summary>Builds and starts the container on the engine this builder came from.</summary>
+    /// <exception cref="InvalidOperationException">The builder was created without an engine.</exception>
+    public Task<Container> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var engine = _engine ?? throw new InvalidOperationException("This builder has no engine; create it with ContainerEngine.CreateContainer() or pass Build() to ContainerEngine.StartAsync.");
+        return engine.StartAsync(Build(), cancellationToken);
+    }
+
+    private ContainerBuilder With(Settings settings) => new(_engine, settings);
+
+    private static RuntimeSpec ToSpec(Settings s)
+    {
+        var namespaces = s.Namespaces.IsDefault ? DefaultNamespaces : s.Namespaces;
+        var environment = s.Environment;
+        if (!environment.ContainsKey("PATH")) environment = environment.SetItem("PATH", DefaultPath);
+        if (!environment.ContainsKey("HOME")) environment = environment.SetItem("HOME", s.Uid == 0 ? "/root" : "/");
+        if (s.Tty && !environment.ContainsKey("TERM")) environment = environment.SetItem("TERM", "xterm");
+        if (s.Hostname is { } hostname && !environment.ContainsKey("HOSTNAME")) environment = environment.SetItem("HOSTNAME", hostname);
+
+        var mounts = new List<MountSpec>(StandardMounts(namespaces));
+        if (s.HostRootfs && !s.Mounts.Any(m => m.Destination == "/tmp"))
+            mounts.Add(new MountSpec { Destination = "/tmp", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "nodev", "mode=1777"] });
+        mounts.AddRange(s.Mounts);
+
+        return new RuntimeSpec
+        {
+            Process = new ProcessSpec
+            {
+                Terminal = s.Tty,
+                User = new UserSpec { Uid = s.Uid, Gid = s.Gid, AdditionalGids = [.. s.Groups] },
+                Args = [.. s.Command],
+                Env = [.. environment.Select(kv => $"{kv.Key}={kv.Value}")],
+                Cwd = s.WorkingDirectory,
+                Rlimits = [.. Rlimits(s)],
+            },
+            Root = new RootSpec { Path = s.Rootfs, Readonly = s.HostRootfs || s.ReadOnlyRootfs },
+            Hostname = s.Hostname,
+            Mounts = mounts,
+            Linux = new LinuxSpec
+            {
+                Namespaces = [.. namespaces.Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
+                RootfsPropagation = "rprivate",
+            },
+        };
+    }
+
+    // Docker's default mounts; /sys is mounted only with a network namespace of the
+    // container's own, since sysfs shows the network devices of the mounting namespace.
+    private static IEnumerable<MountSpec> StandardMounts(ImmutableArray<NamespaceType> namespaces)
+    {
+        yield return new MountSpec { Destination = "/proc", Type = "proc", Source = "proc", Options = ["nosuid", "noexec", "nodev"] };
+        yield return new MountSpec { Destination = "/dev", Type = "tmpfs", Source = "tmpfs", Options = ["nosuid", "strictatime", "mode=755", "size=65536k"] };
+        yield return new MountSpec { Destination = "/dev/pts", Type = "devpts", Source = "devpts", Options = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"] };
+        yield return new MountSpec { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] };
+        if (namespaces.Contains(NamespaceType.Ipc))
+            yield return new MountSpec { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = ["nosuid", "noexec", "nodev"] };
+        yield return new MountSpec
+        {
+            Destination = "/sys",
+            Type = namespaces.Contains(NamespaceType.Network) ? "sysfs" : "bind",
+            Source = namespaces.Contains(NamespaceType.Network) ? "sysfs" : "/sys",
+            Options = namespaces.Contains(NamespaceType.Network) ? ["nosuid", "noexec", "nodev", "ro"] : ["rbind", "nosuid", "noexec", "nodev", "ro"],
+        };
+    }
+
+    private static IEnumerable<RlimitSpec> Rlimits(Settings s)
+    {
+        var rlimits = s.Rlimits;
+        if (!rlimits.ContainsKey("RLIMIT_NOFILE"))
+        {
+            var hostHard = HostNoFileHardLimit();
+            rlimits = rlimits.SetItem("RLIMIT_NOFILE", (Math.Min(DefaultNoFileSoft, hostHard), Math.Min(DefaultNoFileHard, hostHard)));
+        }
+        return rlimits.Select(r => new RlimitSpec { Type = r.Key, Soft = r.Value.Soft, Hard = r.Value.Hard });
+    }
+
+    // Without CAP_SYS_RESOURCE a hard limit can only go down, so the default follows the host's.
+    private static ulong HostNoFileHardLimit() =>
+        Interop.Libc.GetRlimit(Execution.Rlimits.NoFile, out var limit) == 0 ? limit.Max : DefaultNoFileHard;
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
+    private static partial Regex NamePattern();
+
+    private sealed record Settings
+    {
+        public string? Name { get; init; }
+        public string Rootfs { get; init; } = "/";
+        public bool HostRootfs { get; init; } = true;
+        public ImmutableArray<string> Command { get; init; } = ["/bin/sh"];
+        public ImmutableSortedDictionary<string, string> Environment { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+        public string WorkingDirectory { get; init; } = "/";
+        public uint Uid { get; init; }
+        public uint Gid { get; init; }
+        public ImmutableArray<uint> Groups { get; init; } = [];
+        public string? Hostname { get; init; }
+        public ImmutableArray<NamespaceType> Namespaces { get; init; }
+        public ImmutableList<MountSpec> Mounts { get; init; } = [];
+        public ImmutableList<(string Path, long Size)> TmpfsSizes { get; init; } = [];
+        public bool ReadOnlyRootfs { get; init; }
+        public bool Tty { get; init; }
+        public bool OpenStdin { get; init; }
+        public bool Init { get; init; }
+        public bool Detached { get; init; }
+        public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,34 @@
+using MiniDocker.Spec;
+
+namespace MiniDocker.Containers;
+
+/// <summary>
+/// A validated, immutable description of a container: the OCI runtime specification plus the
+/// engine-level choices the specification has no field for. Made by <see cref="ContainerBuilder.Build"/>.
+/// </summary>
+public sealed record ContainerDefinition
+{
+    internal ContainerDefinition(RuntimeSpec spec, string? name, bool init, bool detached, bool openStdin)
+    {
+        Spec = spec;
+        Name = name;
+        Init = init;
+        Detached = detached;
+        OpenStdin = openStdin;
+    }
+
+    /// <summary>The OCI runtime specification the container runs.</summary>
+    public RuntimeSpec Spec { get; }
+
+    /// <summary>The requested name, or null for one derived from the container id.</summary>
+    public string? Name { get; }
+
+    /// <summary>Whether stage-0 stays as PID 1 to reap zombies and forward signals.</summary>
+    public bool Init { get; }
+
+    /// <summary>Whether the container keeps running when the host process dies.</summary>
+    public bool Detached { get; }
+
+    /// <summary>Whether the container's stdin is a pipe the host can write to.</summary>
+    public bool OpenStdin { get; }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MiniDocker.Execution;
+using MiniDocker.Logging;
+using MiniDocker.Namespaces;
+using MiniDocker.Spec;
+
+namespace MiniDocker.Containers;
+
+/// <summary>
+/// Starts and tracks containers inside the host process: no daemon, no shelling out. Disposing
+/// the engine stops and removes every container it started.
+/// </summary>
+public sealed class ContainerEngine : IAsyncDisposable
+{
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<ContainerEngine> _logger;
+    private readonly ConcurrentDictionary<string, Container> _containers = new(StringComparer.Ordinal);
+    private readonly Stage0Launcher _launcher;
+    private int _disposed;
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="options">Settings; the defaults when null.</param>
+    /// <param name="loggerFactory">Where log messages go; nowhere when null.</param>
+    public ContainerEngine(MiniDockerOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        Options = options ?? new MiniDockerOptions();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<ContainerEngine>();
+        _launcher = new Stage0Launcher(_logger);
+        if (!Path.IsPathFullyQualified(Options.RootDirectory))
+            throw new ContainerConfigurationException($"MiniDockerOptions.RootDirectory \"{Options.RootDirectory}\" is relative; give an absolute path.");
+    }
+
+    /// <summary>Creates an engine from options bound through Microsoft.Extensions.Options.</summary>
+    public ContainerEngine(IOptions<MiniDockerOptions> options, ILoggerFactory? loggerFactory = null)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value, loggerFactory)
+    {
+    }
+
+    /// <summary>The engine's settings.</summary>
+    public MiniDockerOptions Options { get; }
+
+    /// <summary>The containers this engine started that are not yet disposed.</summary>
+    public IReadOnlyCollection<Container> Containers => [.. _containers.Values];
+
+    /// <summary>Starts describing a container that this engine will run.</summary>
+    public ContainerBuilder CreateContainer() => new(this);
+
+    /// <summary>Starts a container from a definition made by <see cref="ContainerBuilder.Build"/>.</summary>
+    /// <exception cref="ContainerNameConflictException">Another container has the name.</exception>
+    /// <exception cref="ContainerStartException">A step of starting failed; nothing is left behind.</exception>
+    public async Task<Container> StartAsync(ContainerDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var name = definition.Name ?? id[..12];
+        var spec = WithDefaultHostname(definition.Spec, id[..12]);
+        var plan = SpawnPlanner.ForContainer(spec, new SpawnOptions(definition.Init, DieWithHost: !definition.Detached));
+
+        var reservation = NameReservation.Take(Options.RootDirectory, name, id);
+        var directory = Path.Combine(Options.RootDirectory, "containers", id);
+        var opened = new List<IDisposable>();
+        try
+        {
+            Directory.CreateDirectory(directory);
+            await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), spec.ToJson(), cancellationToken).ConfigureAwait(false);
+
+            var stdout = OutputFile.Open(Path.Combine(directory, Container.StdoutFileName));
+            var stderr = OutputFile.Open(Path.Combine(directory, Container.StderrFileName));
+            opened.Add(stdout);
+            opened.Add(stderr);
+            var (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
+            opened.Add(stdin);
+            if (stdinWriter is not null) opened.Add(stdinWriter);
+
+            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), null, cancellationToken).ConfigureAwait(false);
+            foreach (var handle in opened) handle.Dispose();
+
+            var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation,
+                _loggerFactory.CreateLogger<Container>());
+            _containers[id] = container;
+            MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
+            return container;
+        }
+        catch (Exception e)
+        {
+            MiniDockerLog.StartFailed(_logger, name, e.Message);
+            foreach (var handle in opened) handle.Dispose();
+            RemoveDirectory(directory);
+            reservation.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops and removes every container this engine started.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await Task.WhenAll(_containers.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+
+    internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);
+
+    internal Stage0Launcher Launcher => _launcher;
+
+    internal static void RemoveDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private static RuntimeSpec WithDefaultHostname(RuntimeSpec spec, string hostname)
+    {
+        bool ownUts = spec.Linux?.Namespaces.Any(n => n.Type == NamespaceType.Uts.OciName() && string.IsNullOrEmpty(n.Path)) ?? false;
+        if (spec.Hostname is not null || !ownUts || spec.Process is null) return spec;
+        var env = spec.Process.Env.Any(e => e.StartsWith("HOSTNAME=", StringComparison.Ordinal))
+            ? spec.Process.Env
+            : [.. spec.Process.Env, "HOSTNAME=" + hostname];
+        return spec with { Hostname = hostname, Process = spec.Process with { Env = env } };
+    }
+}

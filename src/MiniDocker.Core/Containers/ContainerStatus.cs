@@ -1,0 +1,14 @@
+namespace MiniDocker.Containers;
+
+/// <summary>Where a container is in its life.</summary>
+public enum ContainerStatus
+{
+    /// <summary>Its program is running.</summary>
+    Running,
+
+    /// <summary>Its first process has ended.</summary>
+    Exited,
+
+    /// <summary>It was disposed: stopped, and everything it made is removed.</summary>
+    Removed,
+}

@@ -1,0 +1,166 @@
+using MiniDocker.Interop;
+
+namespace MiniDocker.Execution;
+
+/// <summary>sethostname(2) in the container's UTS namespace.</summary>
+internal sealed record SetHostnameStep(string Name) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.SetHostname;
+
+    public override string Describe() => $"sethostname({Quote(Name)})";
+
+    public override void WritePayload(PlanWriter writer) => writer.String(Name);
+}
+
+/// <summary>setdomainname(2) in the container's UTS namespace.</summary>
+internal sealed record SetDomainnameStep(string Name) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.SetDomainname;
+
+    public override string Describe() => $"setdomainname({Quote(Name)})";
+
+    public override void WritePayload(PlanWriter writer) => writer.String(Name);
+}
+
+/// <summary>setrlimit(2) for the container's processes.</summary>
+internal sealed record SetRlimitStep(string Name, int Resource, ulong Soft, ulong Hard) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.SetRlimit;
+
+    public override string Describe() => $"setrlimit({Name}, {{soft {Format(Soft)}, hard {Format(Hard)}}})";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.U32((uint)Resource);
+        writer.U64(Soft);
+        writer.U64(Hard);
+    }
+
+    protected override string Advice(int errno) => errno == Errno.EPERM
+        ? " Raising a hard limit above the host's needs CAP_SYS_RESOURCE; lower the limit."
+        : "";
+
+    private static string Format(ulong value) => value == ulong.MaxValue ? "RLIM_INFINITY" : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Opens a pseudo-terminal in the container's own devpts, binds it to /dev/console and sends the master to the host.</summary>
+internal sealed record SetupTerminalStep : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.SetupTerminal;
+
+    public override string Describe() =>
+        "open(\"/dev/ptmx\"), ioctl(TIOCSPTLCK, 0), ioctl(TIOCGPTPEER), bind it on \"/dev/console\", sendmsg(SCM_RIGHTS master), dup2(pty, 0/1/2)";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+    }
+}
+
+/// <summary>chdir(2) to the working directory, refusing one that is not inside the root.</summary>
+internal sealed record ChdirStep(string Path) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.Chdir;
+
+    public override string Describe() => $"chdir({Quote(Path)}), getcwd() must be inside the root";
+
+    public override void WritePayload(PlanWriter writer) => writer.String(Path);
+
+    protected override string Advice(int errno) => errno switch
+    {
+        Errno.ENOENT => $" The working directory {Path} does not exist in the container.",
+        Errno.ENOTDIR => $" The working directory {Path} is not a directory inside the container.",
+        Errno.EACCES => $" The container's user may not enter {Path}.",
+        _ => "",
+    };
+}
+
+/// <summary>umask(2) for the container's program.</summary>
+internal sealed record UmaskStep(uint Mask) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.Umask;
+
+    public override string Describe() => $"umask(0{Convert.ToString(Mask, 8)})";
+
+    public override void WritePayload(PlanWriter writer) => writer.U32(Mask);
+}
+
+/// <summary>setgroups(2), setresgid(2), setresuid(2), in the order that keeps the privilege to make the next call.</summary>
+internal sealed record SetCredentialsStep(uint Uid, uint Gid, IReadOnlyList<uint> Groups) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.SetCredentials;
+
+    public override string Describe() =>
+        $"setgroups([{string.Join(", ", Groups)}]), setresgid({Gid}, {Gid}, {Gid}), setresuid({Uid}, {Uid}, {Uid})";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.U32(Uid);
+        writer.U32(Gid);
+        writer.U32((uint)Groups.Count);
+        foreach (var group in Groups) writer.U32(group);
+    }
+
+    protected override string Advice(int errno) => errno == Errno.EINVAL
+        ? $" uid {Uid} or gid {Gid} is not mapped in the container's user namespace."
+        : "";
+}
+
+/// <summary>prctl(PR_SET_NO_NEW_PRIVS): setuid binaries and file capabilities grant nothing.</summary>
+internal sealed record NoNewPrivilegesStep : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.NoNewPrivileges;
+
+    public override string Describe() => "prctl(PR_SET_NO_NEW_PRIVS, 1)";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+    }
+}
+
+/// <summary>Resets signals, closes every fd but stdio on exec, and execve(2)s the program (through an init when asked).</summary>
+internal sealed record ExecStep(string Path, IReadOnlyList<string> Args, IReadOnlyList<string> Env, ExecFlags Flags) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.Exec;
+
+    public override string Describe()
+    {
+        var prefix = new List<string>();
+        if (Flags.HasFlag(ExecFlags.DieWithHost)) prefix.Add("prctl(PR_SET_PDEATHSIG, SIGKILL)");
+        prefix.Add("reset all signal dispositions and the mask");
+        prefix.Add("close_range(3, ~0, CLOSE_RANGE_CLOEXEC)");
+        if (Flags.HasFlag(ExecFlags.Init)) prefix.Add("fork() — stage-0 stays PID 1: reaps zombies, forwards signals");
+        if (Flags.HasFlag(ExecFlags.NewSession)) prefix.Add("setsid()");
+        if (Flags.HasFlag(ExecFlags.ControllingTerminal)) prefix.Add("ioctl(0, TIOCSCTTY)");
+        var where = Path.Contains('/', StringComparison.Ordinal) ? "" : " (searched in the container's PATH)";
+        return $"{string.Join(", ", prefix)}, execve({Quote(Path)}, [{string.Join(", ", Args.Select(Quote))}], {Env.Count} variables){where}";
+    }
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.String(Path);
+        writer.Strings(Args);
+        writer.Strings(Env);
+        writer.U32((uint)Flags);
+    }
+
+    public override ContainerStartException Failure(int errno)
+    {
+        if (errno == Errno.ENOENT)
+        {
+            var where = Path.Contains('/', StringComparison.Ordinal)
+                ? ""
+                : $" (searched in PATH={Env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? "<default>"})";
+            return new ContainerCommandNotFoundException(
+                $"{Path} not found in the container{where}. Check the command, or that the root filesystem contains it and the libraries it needs.",
+                Describe(), errno, Path);
+        }
+        return base.Failure(errno);
+    }
+
+    protected override string Advice(int errno) => errno switch
+    {
+        Errno.EACCES => $" {Path} is not executable by the container's user, or it is on a noexec mount.",
+        Errno.ENOEXEC => $" {Path} is not a program this kernel can run (wrong architecture, or a script without #!).",
+        _ => "",
+    };
+}

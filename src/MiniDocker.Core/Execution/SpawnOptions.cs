@@ -1,0 +1,6 @@
+namespace MiniDocker.Execution;
+
+/// <summary>Engine-level choices the OCI specification has no field for.</summary>
+/// <param name="Init">Keep stage-0 as PID 1 to reap zombies and forward signals.</param>
+/// <param name="DieWithHost">Kill the container when the host process dies (not detached).</param>
+internal sealed record SpawnOptions(bool Init, bool DieWithHost);

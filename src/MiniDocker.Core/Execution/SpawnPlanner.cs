@@ -1,0 +1,153 @@
+using MiniDocker.Namespaces;
+using MiniDocker.Spec;
+using static MiniDocker.Execution.MountFlags;
+
+namespace MiniDocker.Execution;
+
+/// <summary>
+/// Turns an OCI runtime specification into the ordered steps stage-0 executes. The order is
+/// the one runc, crun and youki converge on; see docs/architecture.md for why each step is where it is.
+/// </summary>
+internal static class SpawnPlanner
+{
+    public const uint DefaultUmask = 0x12; // 0022
+
+    // setns order when joining a running container: the user namespace first, so the
+    // others are joined with its privileges; the mount namespace last, because it
+    // changes the root that every later path is resolved in.
+    private static readonly NamespaceType[] JoinOrder =
+    [
+        NamespaceType.User, NamespaceType.Ipc, NamespaceType.Uts, NamespaceType.Network,
+        NamespaceType.Pid, NamespaceType.Cgroup, NamespaceType.Time, NamespaceType.Mount,
+    ];
+
+    public static SpawnPlan ForContainer(RuntimeSpec spec, SpawnOptions options)
+    {
+        SpecValidator.Validate(spec);
+        var process = spec.Process!;
+        var root = spec.Root!;
+        var linux = spec.Linux ?? new LinuxSpec();
+        var steps = new List<PlanStep>();
+        var inherited = new List<string>();
+
+        var created = new List<NamespaceType>();
+        foreach (var ns in linux.Namespaces)
+        {
+            var type = NamespaceTypeExtensions.FromOciName(ns.Type);
+            if (string.IsNullOrEmpty(ns.Path))
+            {
+                created.Add(type);
+            }
+            else
+            {
+                steps.Add(new JoinNamespaceStep(SpawnPlan.FirstInheritedFd + inherited.Count, type, ns.Path));
+                inherited.Add(ns.Path);
+            }
+        }
+        steps.Add(new CloneStep(created));
+        steps.Add(new WaitForHostStep());
+
+        steps.Add(new SetPropagationStep(Propagation(linux.RootfsPropagation)));
+        steps.Add(new BindRootfsStep(root.Path, root.Readonly));
+
+        bool devIsMounted = false, ptsIsMounted = false;
+        foreach (var mount in spec.Mounts)
+        {
+            steps.Add(MountStepFor(mount));
+            devIsMounted |= mount.Destination == "/dev";
+            ptsIsMounted |= mount.Destination == "/dev/pts";
+        }
+        if (devIsMounted)
+        {
+            foreach (var device in DefaultDevices.Devices.Concat(linux.Devices))
+                steps.Add(MknodStepFor(device));
+            foreach (var (target, link) in DefaultDevices.Links)
+            {
+                if (link == "/dev/ptmx" && !ptsIsMounted) continue;
+                steps.Add(new SymlinkStep(target, link));
+            }
+        }
+        if (process.Cwd != "/") steps.Add(new MkdirStep(process.Cwd));
+
+        steps.Add(new PivotRootStep());
+        if (spec.Hostname is { } hostname) steps.Add(new SetHostnameStep(hostname));
+        if (spec.Domainname is { } domainname) steps.Add(new SetDomainnameStep(domainname));
+        foreach (var rlimit in process.Rlimits)
+            steps.Add(new SetRlimitStep(rlimit.Type, Rlimits.Resource(rlimit.Type), rlimit.Soft, rlimit.Hard));
+        if (process.Terminal) steps.Add(new SetupTerminalStep());
+
+        AddProcessSteps(steps, process);
+        var flags = ExecFlags.NewSession
+            | (process.Terminal ? ExecFlags.ControllingTerminal : 0)
+            | (options.Init ? ExecFlags.Init : 0)
+            | (options.DieWithHost ? ExecFlags.DieWithHost : 0);
+        steps.Add(new ExecStep(process.Args[0], [.. process.Args], [.. process.Env], flags));
+        return new SpawnPlan(steps, inherited);
+    }
+
+    /// <summary>A process that joins the namespaces of a running container (docker exec).</summary>
+    /// <param name="containerPid">The host pid of the container's first process.</param>
+    /// <param name="namespaces">The namespaces the container has of its own.</param>
+    /// <param name="process">The process to run.</param>
+    /// <param name="dieWithHost">Kill the process when the host dies.</param>
+    public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost)
+    {
+        SpecValidator.ValidateProcess(process);
+        var steps = new List<PlanStep>();
+        var inherited = new List<string>();
+        foreach (var type in JoinOrder.Where(namespaces.Contains))
+        {
+            var path = Namespace.ProcPath(containerPid, type);
+            steps.Add(new JoinNamespaceStep(SpawnPlan.FirstInheritedFd + inherited.Count, type, path));
+            inherited.Add(path);
+        }
+        steps.Add(new CloneStep([]));
+        steps.Add(new WaitForHostStep());
+        AddProcessSteps(steps, process);
+        steps.Add(new ExecStep(process.Args[0], [.. process.Args], [.. process.Env], dieWithHost ? ExecFlags.DieWithHost : ExecFlags.None));
+        return new SpawnPlan(steps, inherited);
+    }
+
+    private static void AddProcessSteps(List<PlanStep> steps, ProcessSpec process)
+    {
+        steps.Add(new ChdirStep(process.Cwd));
+        steps.Add(new UmaskStep(process.User.Umask ?? DefaultUmask));
+        steps.Add(new SetCredentialsStep(process.User.Uid, process.User.Gid, [.. process.User.AdditionalGids]));
+        if (process.NoNewPrivileges) steps.Add(new NoNewPrivilegesStep());
+    }
+
+    private static ulong Propagation(string? propagation) => propagation switch
+    {
+        null or "" or "private" or "rprivate" => MS_REC | MS_PRIVATE,
+        "slave" or "rslave" => MS_REC | MS_SLAVE,
+        "shared" or "rshared" => MS_REC | MS_SHARED,
+        "unbindable" or "runbindable" => MS_REC | MS_UNBINDABLE,
+        _ => throw new ContainerConfigurationException(
+            $"linux.rootfsPropagation \"{propagation}\" is not a propagation; use private, rprivate, slave, rslave, shared or rshared."),
+    };
+
+    private static PlanStep MountStepFor(MountSpec mount)
+    {
+        var options = MountOptions.Parse(mount.Options);
+        if (options.Bind || mount.Type == "bind")
+        {
+            var kind = File.Exists(mount.Source) ? TargetKind.File : TargetKind.Directory;
+            return new BindMountStep(mount.Source!, mount.Destination, options.Recursive, options.BindAttributes(), kind);
+        }
+        var type = mount.Type ?? throw new ContainerConfigurationException($"The mount at {mount.Destination} has no type; give one such as tmpfs or proc, or the option bind.");
+        return new MountStep(mount.Source ?? type, mount.Destination, type, options.Flags, options.Data, TargetKind.Directory);
+    }
+
+    private static MknodStep MknodStepFor(DeviceSpec device)
+    {
+        uint type = device.Type switch
+        {
+            "c" or "u" => 0x2000,
+            "b" => 0x6000,
+            "p" => 0x1000,
+            _ => throw new ContainerConfigurationException($"Device {device.Path} has type \"{device.Type}\"; use c, b or p."),
+        };
+        var mode = type | (device.FileMode ?? Convert.ToUInt32("666", 8)) & 0xFFF;
+        return new MknodStep(device.Path, mode, device.Major, device.Minor, device.Path);
+    }
+}

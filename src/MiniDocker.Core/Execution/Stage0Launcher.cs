@@ -1,0 +1,192 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MiniDocker.Interop;
+using MiniDocker.Logging;
+using Tmds.Linux;
+
+namespace MiniDocker.Execution;
+
+/// <summary>
+/// Runs a plan: posix_spawn stage-0 with exactly the plan, the sync socket, stdio and the
+/// inherited files; learn the child's pid; let the host do its outside setup; say go; then
+/// wait for EOF (the program runs) or an error report naming the failed step.
+/// </summary>
+internal sealed class Stage0Launcher(ILogger logger)
+{
+    /// <summary>Host-side work done while the child waits for "go" (cgroups, id maps, network).</summary>
+    public delegate ValueTask OutsideSetup(int childPid, CancellationToken cancellationToken);
+
+    public async Task<LaunchedProcess> LaunchAsync(
+        SpawnPlan plan, StdioHandles stdio, OutsideSetup? outsideSetup, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        MiniDockerLog.ExecutingPlan(logger, plan.Steps.Count, plan);
+
+        var (channel, childEnd) = SyncChannel.Create();
+        using var channelScope = channel;
+        var inherited = new List<SafeFd>();
+        ChildProcess? child = null;
+        try
+        {
+            using (var planFd = WritePlan(plan))
+            using (childEnd)
+            {
+                foreach (var path in plan.InheritedFiles)
+                    inherited.Add(OpenInherited(path));
+                var fds = new List<SafeHandle> { stdio.Input, stdio.Output, stdio.Error, planFd, childEnd };
+                fds.AddRange(inherited);
+                int stage0Pid = await Reactor.Shared.InvokeAsync(() => Spawn(fds)).ConfigureAwait(false);
+                try
+                {
+                    // Close our copies now, so EOF on the channel means stage-0 and the child are done with it.
+                    childEnd.Dispose();
+                    var first = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                    if (first is null)
+                        throw new ContainerStartException($"stage-0 ended before it created the container ({DescribeStatus(ReapStage0(stage0Pid))}).");
+                    if (first.Type == SyncMessageType.Error) throw FailureOf(plan, first);
+                    child = ChildProcess.Open(first.A);
+                }
+                finally
+                {
+                    ReapStage0(stage0Pid);
+                }
+            }
+            foreach (var fd in inherited) fd.Dispose();
+
+            if (outsideSetup is not null) await outsideSetup(child.Pid, cancellationToken).ConfigureAwait(false);
+            channel.SendGo();
+
+            SafeFd? terminal = null;
+            while (await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
+            {
+                if (message.Type == SyncMessageType.Terminal)
+                {
+                    terminal = message.Fd;
+                    continue;
+                }
+                terminal?.Dispose();
+                await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                throw FailureOf(plan, message);
+            }
+            return new LaunchedProcess(child, terminal);
+        }
+        catch
+        {
+            foreach (var fd in inherited) fd.Dispose();
+            if (child is not null)
+            {
+                child.Signal(9);
+                await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                child.Dispose();
+            }
+            throw;
+        }
+    }
+
+    private static ContainerStartException FailureOf(SpawnPlan plan, SyncMessage message)
+    {
+        if (message.Type != SyncMessageType.Error)
+            return new ContainerStartException($"stage-0 sent an unexpected message {message.Type}.");
+        if (message.A < 0 || message.A >= plan.Steps.Count)
+            return new ContainerStartException($"stage-0 could not read its plan: {Errno.Describe(message.B)}. The native stage-0 and MiniDocker.Core may be from different builds.", "read plan", message.B);
+        return plan.Steps[message.A].Failure(message.B);
+    }
+
+    private static unsafe SafeFd WritePlan(SpawnPlan plan)
+    {
+        var bytes = plan.Serialize();
+        int fd;
+        fixed (byte* name = "minidocker-plan\0"u8)
+            fd = LibC.memfd_create(name, 1 /* MFD_CLOEXEC */);
+        var memfd = SafeFd.FromResult(fd, "memfd_create(\"minidocker-plan\")");
+        fixed (byte* b = bytes)
+        {
+            for (int written = 0; written < bytes.Length;)
+            {
+                long n = LibC.write(fd, b + written, (size_t)(bytes.Length - written));
+                if (n < 0) throw Errno.Exception("write(plan memfd)");
+                written += (int)n;
+            }
+        }
+        LibC.lseek(fd, 0, LibC.SEEK_SET);
+        return memfd;
+    }
+
+    private static unsafe SafeFd OpenInherited(string path)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+            return SafeFd.FromResult(Libc.Open(p, LibC.O_RDONLY | LibC.O_CLOEXEC, 0), $"open(\"{path}\")");
+    }
+
+    /// <summary>posix_spawn of stage-0; runs on the reactor thread.</summary>
+    private static unsafe int Spawn(List<SafeHandle> fds)
+    {
+        var binary = Stage0Binary.Shared;
+        var refs = new bool[fds.Count];
+        var actions = NativeMemory.AllocZeroed(Libc.SpawnFileActionsSize);
+        var attr = NativeMemory.AllocZeroed(Libc.SpawnAttrSize);
+        var signals = stackalloc byte[Libc.SigSetSize];
+        var args = new[] { Encoding.UTF8.GetBytes(Stage0Binary.FileName + "\0"), Encoding.UTF8.GetBytes(fds.Count + "\0") };
+        var path = Encoding.UTF8.GetBytes(binary.ExecPath + "\0");
+        try
+        {
+            for (int i = 0; i < fds.Count; i++) fds[i].DangerousAddRef(ref refs[i]);
+            Check(Libc.PosixSpawnFileActionsInit(actions), "posix_spawn_file_actions_init");
+            // Two rounds of dup2 through fds above every source, so that a source that
+            // happens to sit at another's target number is not overwritten first.
+            int parking = fds.Max(f => (int)f.DangerousGetHandle()) + fds.Count + 1;
+            for (int i = 0; i < fds.Count; i++)
+                Check(Libc.PosixSpawnFileActionsAddDup2(actions, (int)fds[i].DangerousGetHandle(), parking + i), "posix_spawn_file_actions_adddup2");
+            for (int i = 0; i < fds.Count; i++)
+                Check(Libc.PosixSpawnFileActionsAddDup2(actions, parking + i, i), "posix_spawn_file_actions_adddup2");
+
+            Check(Libc.PosixSpawnAttrInit(attr), "posix_spawnattr_init");
+            new Span<byte>(signals, Libc.SigSetSize).Fill(0xFF);
+            Check(Libc.PosixSpawnAttrSetSigDefault(attr, signals), "posix_spawnattr_setsigdefault");
+            new Span<byte>(signals, Libc.SigSetSize).Clear();
+            Check(Libc.PosixSpawnAttrSetSigMask(attr, signals), "posix_spawnattr_setsigmask");
+            Check(Libc.PosixSpawnAttrSetFlags(attr, Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK), "posix_spawnattr_setflags");
+
+            fixed (byte* p = path, a0 = args[0], a1 = args[1])
+            {
+                byte** argv = stackalloc byte*[3] { a0, a1, null };
+                byte** envp = stackalloc byte*[1] { null };
+                int result = Libc.PosixSpawn(out int pid, p, actions, attr, argv, envp);
+                if (result != 0) throw Errno.Exception($"posix_spawn({binary.Source})", result);
+                return pid;
+            }
+        }
+        finally
+        {
+            _ = Libc.PosixSpawnFileActionsDestroy(actions);
+            _ = Libc.PosixSpawnAttrDestroy(attr);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attr);
+            for (int i = 0; i < fds.Count; i++)
+                if (refs[i]) fds[i].DangerousRelease();
+        }
+    }
+
+    private static void Check(int result, string what)
+    {
+        if (result != 0) throw Errno.Exception(what, result);
+    }
+
+    /// <summary>Stage-0 exits right after its last message, so this wait is short.</summary>
+    private static unsafe int ReapStage0(int pid)
+    {
+        int status;
+        while (Libc.WaitPid(pid, &status, 0) < 0)
+        {
+            if (Errno.Last != Errno.EINTR) return -1;
+        }
+        return status;
+    }
+
+    private static string DescribeStatus(int status) =>
+        status == -1 ? "already reaped"
+        : (status & 0x7f) == 0 ? $"exit code {(status >> 8) & 0xff}"
+        : $"killed by signal {status & 0x7f}";
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace MiniDocker.Logging;
+
+/// <summary>Every log message MiniDocker writes, with stable event ids.</summary>
+internal static partial class MiniDockerLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "stage-0 plan, {StepCount} steps:\n{Plan}")]
+    public static partial void ExecutingPlan(ILogger logger, int stepCount, Execution.SpawnPlan plan);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Container {Name} ({Id}) started as host pid {Pid}")]
+    public static partial void ContainerStarted(ILogger logger, string name, string id, int pid);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Container {Name} exited: {Exit}")]
+    public static partial void ContainerExited(ILogger logger, string name, Containers.ContainerExit exit);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Container {Name} failed to start: {Reason}")]
+    public static partial void StartFailed(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Container {Name} removed")]
+    public static partial void ContainerRemoved(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Container {Name} did not stop within {Timeout} of SIGTERM; sending SIGKILL")]
+    public static partial void StopTimedOut(ILogger logger, string name, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "RLIMIT_NOFILE hard limit {Wanted} is above the host's {Host}; lowered to {Host} (raising it needs CAP_SYS_RESOURCE)")]
+    public static partial void NoFileLimitLowered(ILogger logger, ulong wanted, ulong host);
+}

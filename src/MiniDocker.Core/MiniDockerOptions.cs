@@ -1,0 +1,23 @@
+namespace MiniDocker;
+
+/// <summary>Settings of a <see cref="Containers.ContainerEngine"/>.</summary>
+public sealed class MiniDockerOptions
+{
+    /// <summary>
+    /// Where the engine keeps container state and logs: <c>/var/lib/minidocker</c> for root,
+    /// <c>$XDG_DATA_HOME/minidocker</c> (or <c>~/.local/share/minidocker</c>) otherwise.
+    /// </summary>
+    public string RootDirectory { get; set; } = DefaultRootDirectory();
+
+    /// <summary>How long <c>StopAsync</c> waits after SIGTERM before it sends SIGKILL, when the caller gives no time; Docker's 10 s.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    private static string DefaultRootDirectory()
+    {
+        if (Environment.UserName == "root" || Tmds.Linux.LibC.geteuid() == 0) return "/var/lib/minidocker";
+        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (string.IsNullOrEmpty(data))
+            data = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(data, "minidocker");
+    }
+}

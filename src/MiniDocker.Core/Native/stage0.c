@@ -1,0 +1,632 @@
+/*
+ * minidocker stage-0: the only native code of MiniDocker.
+ *
+ * The .NET host cannot run managed code between clone() and execve() (the
+ * runtime is multi-threaded; a forked child may only call async-signal-safe
+ * functions), so it computes everything in C# and hands this program a plan:
+ * a flat list of steps. This program executes the steps in order and makes
+ * no decisions of its own. Any failure is reported to the host as
+ * {step index, errno} on the sync socket, then the process exits.
+ *
+ * File descriptors on entry (argv[1] says how many were passed):
+ *   0,1,2  the container's stdio
+ *   3      the plan (read to EOF)
+ *   4      the sync socket (AF_UNIX stream) shared with the host
+ *   5..    extra fds the plan refers to by number (e.g. namespaces to join)
+ *
+ * Sync messages are three int32: {type, a, b}.
+ *   child pid  -> host   {MSG_PID, pid, 0}
+ *   host       -> child  one byte, "go"
+ *   failure    -> host   {MSG_ERROR, step, errno}
+ *   tty master -> host   {MSG_TTY, 0, 0} with the fd as SCM_RIGHTS
+ * A successful execve closes the (close-on-exec) sync socket: the host sees EOF.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define PLAN_MAGIC 0x3050444dU /* "MDP0" */
+#define PLAN_VERSION 1U
+#define PLAN_FD 3
+#define SYNC_FD 4
+#define MAX_PLAN (16u << 20)
+
+enum { MSG_PID = 1, MSG_ERROR = 2, MSG_TTY = 3 };
+
+enum {
+    OP_CLONE = 1, OP_WAIT_GO = 2, OP_SETNS = 3, OP_PROPAGATION = 4,
+    OP_ROOTFS = 5, OP_MOUNT = 6, OP_BIND = 7, OP_MKNOD = 8, OP_SYMLINK = 9,
+    OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
+    OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
+    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20,
+};
+
+enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
+enum { TARGET_DIR = 0, TARGET_FILE = 1 };
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+struct mount_attr_v0 { uint64_t attr_set, attr_clr, propagation, userns_fd; };
+
+struct cursor { const uint8_t *p, *end; };
+
+static int step_index = -1;
+static int root_fd = -1;
+
+/* ---- reporting ------------------------------------------------------- */
+
+static void send_msg(int type, int a, int b, int fd_to_pass)
+{
+    int32_t m[3] = { type, a, b };
+    struct iovec iov = { m, sizeof m };
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (fd_to_pass >= 0) {
+        memset(&ctl, 0, sizeof ctl);
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof ctl.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd_to_pass, sizeof(int));
+    }
+    while (sendmsg(SYNC_FD, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+}
+
+static _Noreturn void fail(int err)
+{
+    send_msg(MSG_ERROR, step_index, err, -1);
+    _exit(126);
+}
+
+#define CHECK(expr) do { if ((expr) < 0) fail(errno); } while (0)
+
+/* ---- plan decoding: the C# writer lays strings out NUL-terminated ------ */
+
+static uint32_t u32(struct cursor *c)
+{
+    if (c->end - c->p < 4) fail(EBADMSG);
+    uint32_t v;
+    memcpy(&v, c->p, 4);
+    c->p += 4;
+    return v;
+}
+
+static uint64_t u64(struct cursor *c)
+{
+    if (c->end - c->p < 8) fail(EBADMSG);
+    uint64_t v;
+    memcpy(&v, c->p, 8);
+    c->p += 8;
+    return v;
+}
+
+static const char *str(struct cursor *c)
+{
+    uint32_t n = u32(c);
+    if ((size_t)(c->end - c->p) < (size_t)n + 1 || c->p[n] != 0) fail(EBADMSG);
+    const char *s = (const char *)c->p;
+    c->p += n + 1;
+    return s;
+}
+
+/* A list of strings becomes a NULL-terminated array for execve. */
+static char **strlist(struct cursor *c)
+{
+    uint32_t n = u32(c);
+    if (n > 65536) fail(E2BIG);
+    char **v = calloc(n + 1, sizeof *v);
+    if (!v) fail(ENOMEM);
+    for (uint32_t i = 0; i < n; i++) v[i] = (char *)str(c);
+    return v;
+}
+
+/* ---- paths inside the container root --------------------------------- */
+
+/* RESOLVE_IN_ROOT makes "..", absolute symlinks and the path itself resolve
+ * inside root_fd, so a symlink planted in an image cannot send a mount to a
+ * host path (CVE-2021-30465). */
+static int open_in_root(const char *path, int flags)
+{
+    struct open_how how = {
+        .flags = (uint64_t)(O_PATH | O_CLOEXEC | flags),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof how);
+}
+
+static int ensure_in_root(const char *path, int kind);
+
+/* Opens the parent directory of path inside the root (creating it) and
+ * leaves the last component in *name. */
+static int open_parent(const char *path, char *copy, size_t size, const char **name)
+{
+    if (strlen(path) >= size) { errno = ENAMETOOLONG; return -1; }
+    strcpy(copy, path);
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/') copy[--n] = 0;
+    char *slash = strrchr(copy, '/');
+    if (!slash || slash[1] == 0) { errno = EINVAL; return -1; }
+    *name = slash + 1;
+    if (slash == copy) return open_in_root("/", O_DIRECTORY);
+    *slash = 0;
+    return ensure_in_root(copy, TARGET_DIR);
+}
+
+static int ensure_in_root(const char *path, int kind)
+{
+    int fd = open_in_root(path, 0);
+    if (fd >= 0 || errno != ENOENT) return fd;
+
+    char copy[4096];
+    const char *name;
+    int parent = open_parent(path, copy, sizeof copy, &name);
+    if (parent < 0) return -1;
+    int r;
+    if (kind == TARGET_DIR) {
+        r = mkdirat(parent, name, 0755);
+    } else {
+        r = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (r >= 0) close(r);
+    }
+    /* EEXIST after ENOENT means the name is a dangling symlink: refuse to
+     * follow it rather than guess where it should point. */
+    if (r < 0 && errno == EEXIST) errno = ELOOP;
+    close(parent);
+    if (r < 0) return -1;
+    return open_in_root(path, 0);
+}
+
+static void fd_path(char *buf, size_t size, int fd)
+{
+    snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+/* ---- signals ---------------------------------------------------------- */
+
+struct kernel_sigaction { void *handler; unsigned long flags; void *restorer; uint64_t mask; };
+
+/* glibc's sigfillset and posix_spawn leave out signals 32 and 33, so the
+ * raw syscalls reset every signal the host may have ignored or blocked
+ * (.NET ignores SIGPIPE, for one). */
+static void reset_signals(void)
+{
+    struct kernel_sigaction dfl = { 0 };
+    for (int sig = 1; sig <= 64; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+    }
+    uint64_t none = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
+}
+
+/* ---- steps ------------------------------------------------------------ */
+
+static void op_clone(struct cursor *c)
+{
+    uint64_t flags = u64(c);
+    /* CLONE_PARENT makes the container a child of the host itself: the host
+     * waits on it through a pidfd and stage-0 can leave at once. */
+    long pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, NULL);
+    if (pid < 0) fail(errno);
+    if (pid > 0) {
+        send_msg(MSG_PID, (int)pid, 0, -1);
+        _exit(0);
+    }
+}
+
+static void op_wait_go(struct cursor *c)
+{
+    (void)c;
+    char go;
+    ssize_t n;
+    while ((n = read(SYNC_FD, &go, 1)) < 0 && errno == EINTR)
+        ;
+    if (n < 0) fail(errno);
+    if (n == 0) _exit(125); /* the host went away before saying go */
+}
+
+static void op_setns(struct cursor *c)
+{
+    int fd = (int)u32(c);
+    int type = (int)u32(c);
+    CHECK(setns(fd, type));
+    close(fd);
+}
+
+static void op_propagation(struct cursor *c)
+{
+    unsigned long flags = (unsigned long)u64(c);
+    CHECK(mount(NULL, "/", NULL, flags, NULL));
+}
+
+static void set_attr(int tree, uint64_t attr, int recursive)
+{
+    if (!attr) return;
+    struct mount_attr_v0 a = { .attr_set = attr };
+    CHECK(syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a));
+}
+
+static void op_rootfs(struct cursor *c)
+{
+    const char *path = str(c);
+    uint64_t attr = u64(c);
+    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree < 0) fail(errno);
+    set_attr(tree, attr, 1);
+    CHECK(syscall(SYS_move_mount, tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH));
+    /* The tree fd stays the root: a mount stacked on "/" (host rootfs mode)
+     * is not reachable by path until after pivot_root. */
+    root_fd = tree;
+}
+
+static void op_mount(struct cursor *c)
+{
+    const char *source = str(c);
+    const char *target = str(c);
+    const char *fstype = str(c);
+    unsigned long flags = (unsigned long)u64(c);
+    const char *data = str(c);
+    int kind = (int)u32(c);
+    int fd = ensure_in_root(target, kind);
+    if (fd < 0) fail(errno);
+    char p[64];
+    fd_path(p, sizeof p, fd);
+    CHECK(mount(source, p, fstype, flags, *data ? data : NULL));
+    close(fd);
+}
+
+static void bind_tree(int tree, const char *target, int kind)
+{
+    int fd = ensure_in_root(target, kind);
+    if (fd < 0) fail(errno);
+    CHECK(syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH));
+    close(fd);
+    close(tree);
+}
+
+static void op_bind(struct cursor *c)
+{
+    const char *source = str(c);
+    const char *target = str(c);
+    int recursive = (int)u32(c);
+    uint64_t attr = u64(c);
+    int kind = (int)u32(c);
+    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+    if (tree < 0) fail(errno);
+    set_attr(tree, attr, recursive);
+    bind_tree(tree, target, kind);
+}
+
+static void op_mknod(struct cursor *c)
+{
+    const char *path = str(c);
+    mode_t mode = (mode_t)u32(c);
+    unsigned major_ = u32(c), minor_ = u32(c);
+    const char *fallback = str(c);
+    char copy[4096];
+    const char *name;
+    int parent = open_parent(path, copy, sizeof copy, &name);
+    if (parent < 0) fail(errno);
+    if (mknodat(parent, name, mode, makedev(major_, minor_)) == 0) {
+        close(parent);
+        return;
+    }
+    /* In a user namespace mknod is refused: bind the host's node instead. */
+    if (errno != EPERM || !*fallback) fail(errno);
+    close(parent);
+    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, fallback, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (tree < 0) fail(errno);
+    bind_tree(tree, path, TARGET_FILE);
+}
+
+static void op_symlink(struct cursor *c)
+{
+    const char *target = str(c);
+    const char *path = str(c);
+    char copy[4096];
+    const char *name;
+    int parent = open_parent(path, copy, sizeof copy, &name);
+    if (parent < 0) fail(errno);
+    CHECK(symlinkat(target, parent, name));
+    close(parent);
+}
+
+/* Creates a directory (and its parents) inside the root when it is missing;
+ * an existing one is left exactly as the image has it. */
+static void op_mkdir(struct cursor *c)
+{
+    const char *path = str(c);
+    int fd = ensure_in_root(path, TARGET_DIR);
+    if (fd < 0) fail(errno);
+    close(fd);
+}
+
+static void op_pivot_root(struct cursor *c)
+{
+    (void)c;
+    CHECK(fchdir(root_fd));
+    CHECK(syscall(SYS_pivot_root, ".", "."));
+    /* The old root now sits under the new one at "."; make it a slave so the
+     * detach cannot propagate to the host, then drop it. */
+    CHECK(mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL));
+    CHECK(umount2(".", MNT_DETACH));
+    CHECK(chdir("/"));
+    close(root_fd);
+    root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0) fail(errno);
+}
+
+static void op_hostname(struct cursor *c)
+{
+    const char *name = str(c);
+    CHECK(sethostname(name, strlen(name)));
+}
+
+static void op_domainname(struct cursor *c)
+{
+    const char *name = str(c);
+    CHECK(setdomainname(name, strlen(name)));
+}
+
+static void op_rlimit(struct cursor *c)
+{
+    int resource = (int)u32(c);
+    struct rlimit r = { .rlim_cur = (rlim_t)u64(c), .rlim_max = (rlim_t)u64(c) };
+    CHECK(setrlimit(resource, &r));
+}
+
+static void op_tty(struct cursor *c)
+{
+    (void)c;
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) fail(errno);
+    int unlock = 0;
+    CHECK(ioctl(master, TIOCSPTLCK, &unlock));
+    /* TIOCGPTPEER opens the peer without a path lookup in /dev/pts. */
+    int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    if (slave < 0) fail(errno);
+    int tree = (int)syscall(SYS_open_tree, slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    if (tree < 0) fail(errno);
+    bind_tree(tree, "/dev/console", TARGET_FILE);
+    send_msg(MSG_TTY, 0, 0, master);
+    close(master);
+    for (int i = 0; i < 3; i++) CHECK(dup2(slave, i));
+    if (slave > 2) close(slave);
+}
+
+static void op_chdir(struct cursor *c)
+{
+    const char *path = str(c);
+    CHECK(chdir(path));
+    /* A working directory reached through a leaked host fd reads as
+     * "(unreachable)..." (CVE-2024-21626): refuse it. */
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd) || cwd[0] != '/') fail(ENOTDIR);
+}
+
+static void op_credentials(struct cursor *c)
+{
+    uid_t uid = u32(c);
+    gid_t gid = u32(c);
+    uint32_t n = u32(c);
+    if (n > 65536) fail(E2BIG);
+    gid_t *groups = calloc(n ? n : 1, sizeof *groups);
+    if (!groups) fail(ENOMEM);
+    for (uint32_t i = 0; i < n; i++) groups[i] = u32(c);
+    CHECK(setgroups(n, groups));
+    CHECK(setresgid(gid, gid, gid));
+    CHECK(setresuid(uid, uid, uid));
+    free(groups);
+}
+
+static void op_no_new_privs(struct cursor *c)
+{
+    (void)c;
+    CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+}
+
+static void op_umask(struct cursor *c)
+{
+    umask((mode_t)u32(c));
+}
+
+static void exec_program(const char *path, char **argv, char **envp)
+{
+    if (strchr(path, '/')) {
+        execve(path, argv, envp);
+        fail(errno);
+    }
+    /* execvpe semantics, but over the container's PATH, not the host's. */
+    const char *search = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (char **e = envp; *e; e++)
+        if (strncmp(*e, "PATH=", 5) == 0) search = *e + 5;
+    int first = ENOENT;
+    char full[4096];
+    for (const char *p = search;; ) {
+        const char *colon = strchrnul(p, ':');
+        size_t len = (size_t)(colon - p);
+        if (len == 0) len = 1, p = ".";
+        if (len + strlen(path) + 2 < sizeof full) {
+            memcpy(full, p, len);
+            full[len] = '/';
+            strcpy(full + len + 1, path);
+            execve(full, argv, envp);
+            if (errno != ENOENT && errno != ENOTDIR && first == ENOENT) first = errno;
+        }
+        if (!*colon) break;
+        p = colon + 1;
+    }
+    fail(first);
+}
+
+static void become_program(int flags, const char *path, char **argv, char **envp)
+{
+    reset_signals();
+    if ((flags & EXEC_SETSID) && setsid() < 0) fail(errno);
+    if ((flags & EXEC_CTTY) && ioctl(0, TIOCSCTTY, 0) < 0) fail(errno);
+    exec_program(path, argv, envp);
+}
+
+/* Init mode: stay PID 1, reap every child, forward signals to the program. */
+static _Noreturn void run_init(int flags, const char *path, char **argv, char **envp)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    pid_t child = fork();
+    if (child < 0) fail(errno);
+    if (child == 0) become_program(flags, path, argv, envp);
+
+    close(SYNC_FD); /* the program's exec, not ours, closes the last copy */
+    prctl(PR_SET_NAME, "md-init", 0, 0, 0);
+    for (;;) {
+        siginfo_t info;
+        int sig = sigwaitinfo(&all, &info);
+        if (sig < 0) continue;
+        if (sig != SIGCHLD) {
+            kill(child, sig);
+            continue;
+        }
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (pid != child) continue;
+            /* A PID-namespace init cannot kill itself with the same signal,
+             * so death by signal becomes 128+n, as with tini and docker --init. */
+            _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        }
+    }
+}
+
+static void op_exec(struct cursor *c)
+{
+    const char *path = str(c);
+    char **argv = strlist(c);
+    char **envp = strlist(c);
+    int flags = (int)u32(c);
+
+    if (flags & EXEC_PDEATHSIG) {
+        /* Set after the last credential change, which would clear it. If the
+         * host died before this point, its end of the sync socket is gone. */
+        CHECK(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0));
+        struct pollfd p = { .fd = SYNC_FD, .events = POLLRDHUP };
+        if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP))) _exit(125);
+    }
+    /* Nothing of the host passes execve but stdio; the sync socket closes on
+     * a successful exec, which is how the host learns of it. */
+    CHECK(syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC));
+    if (flags & EXEC_INIT) run_init(flags, path, argv, envp);
+    become_program(flags, path, argv, envp);
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static uint8_t *read_plan(size_t *size)
+{
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    if (!buf) fail(ENOMEM);
+    for (;;) {
+        if (n == cap) {
+            if (cap >= MAX_PLAN) fail(EFBIG);
+            cap *= 2;
+            buf = realloc(buf, cap);
+            if (!buf) fail(ENOMEM);
+        }
+        ssize_t r = read(PLAN_FD, buf + n, cap - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) fail(errno);
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    close(PLAN_FD);
+    *size = n;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    int passed = argc > 1 ? atoi(argv[1]) : 5;
+    if (passed < 5) passed = 5;
+    /* Do not trust the host's fds to be close-on-exec. */
+    syscall(SYS_close_range, (unsigned)passed, ~0U, 0);
+    reset_signals();
+    umask(0);
+
+    size_t size;
+    uint8_t *plan = read_plan(&size);
+    struct cursor c = { plan, plan + size };
+    if (u32(&c) != PLAN_MAGIC || u32(&c) != PLAN_VERSION) fail(EPROTO);
+    uint32_t steps = u32(&c);
+
+    for (step_index = 0; step_index < (int)steps; step_index++) {
+        uint32_t op = u32(&c);
+        uint32_t len = u32(&c);
+        if ((size_t)(c.end - c.p) < len) fail(EBADMSG);
+        struct cursor s = { c.p, c.p + len };
+        c.p += len;
+        switch (op) {
+        case OP_CLONE: op_clone(&s); break;
+        case OP_WAIT_GO: op_wait_go(&s); break;
+        case OP_SETNS: op_setns(&s); break;
+        case OP_PROPAGATION: op_propagation(&s); break;
+        case OP_ROOTFS: op_rootfs(&s); break;
+        case OP_MOUNT: op_mount(&s); break;
+        case OP_BIND: op_bind(&s); break;
+        case OP_MKNOD: op_mknod(&s); break;
+        case OP_SYMLINK: op_symlink(&s); break;
+        case OP_MKDIR: op_mkdir(&s); break;
+        case OP_PIVOT_ROOT: op_pivot_root(&s); break;
+        case OP_HOSTNAME: op_hostname(&s); break;
+        case OP_DOMAINNAME: op_domainname(&s); break;
+        case OP_RLIMIT: op_rlimit(&s); break;
+        case OP_TTY: op_tty(&s); break;
+        case OP_CHDIR: op_chdir(&s); break;
+        case OP_CREDENTIALS: op_credentials(&s); break;
+        case OP_NO_NEW_PRIVS: op_no_new_privs(&s); break;
+        case OP_EXEC: op_exec(&s); break;
+        case OP_UMASK: op_umask(&s); break;
+        default: fail(EOPNOTSUPP);
+        }
+    }
+    fail(ENOEXEC); /* a plan must end in exec */
+}
