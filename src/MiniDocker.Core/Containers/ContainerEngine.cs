@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MiniDocker.Execution;
+using MiniDocker.Interop;
 using MiniDocker.Logging;
 using MiniDocker.Namespaces;
 using MiniDocker.Spec;
@@ -66,6 +67,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         var reservation = NameReservation.Take(Options.RootDirectory, name, id);
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
         var opened = new List<IDisposable>();
+        SafeFd? stdinWriter = null;
         try
         {
             Directory.CreateDirectory(directory);
@@ -75,9 +77,9 @@ public sealed class ContainerEngine : IAsyncDisposable
             var stderr = OutputFile.Open(Path.Combine(directory, Container.StderrFileName));
             opened.Add(stdout);
             opened.Add(stderr);
-            var (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
+            SafeFd stdin;
+            (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
             opened.Add(stdin);
-            if (stdinWriter is not null) opened.Add(stdinWriter);
 
             var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), null, cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
@@ -91,6 +93,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         catch (Exception e)
         {
             MiniDockerLog.StartFailed(_logger, name, e.Message);
+            stdinWriter?.Dispose();
             foreach (var handle in opened) handle.Dispose();
             RemoveDirectory(directory);
             reservation.Dispose();

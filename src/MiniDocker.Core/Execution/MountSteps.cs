@@ -12,7 +12,11 @@ internal sealed record SetPropagationStep(ulong Flags) : PlanStep
     public override void WritePayload(PlanWriter writer) => writer.U64(Flags);
 }
 
-/// <summary>Clones the rootfs tree, optionally read-only, and mounts it over itself so pivot_root can use it.</summary>
+/// <summary>
+/// Clones the rootfs tree and mounts it over itself so pivot_root can use it. With
+/// <paramref name="ReadOnly"/> every mount of the tree becomes read-only at once (the host
+/// rootfs, whose submounts must not be writable and whose mount points all exist).
+/// </summary>
 internal sealed record BindRootfsStep(string Path, bool ReadOnly) : PlanStep
 {
     public override PlanOpcode Opcode => PlanOpcode.BindRootfs;
@@ -33,6 +37,18 @@ internal sealed record BindRootfsStep(string Path, bool ReadOnly) : PlanStep
     protected override string Advice(int errno) => errno == Errno.ENOENT
         ? $" The root filesystem {Path} does not exist on the host."
         : "";
+}
+
+/// <summary>Makes the root mount read-only once the mounts inside it exist (WithReadOnlyRootfs on an image).</summary>
+internal sealed record ReadOnlyRootStep : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.ReadOnlyRoot;
+
+    public override string Describe() => "mount_setattr(rootfs, MOUNT_ATTR_RDONLY)";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+    }
 }
 
 /// <summary>mount(2) of a filesystem on a target resolved inside the container root.</summary>

@@ -35,6 +35,18 @@ internal sealed record WaitForHostStep : PlanStep
     }
 }
 
+/// <summary>Brings up "lo" in a new network namespace, as every container runtime does.</summary>
+internal sealed record LoopbackUpStep : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.LoopbackUp;
+
+    public override string Describe() => "socket(AF_INET, SOCK_DGRAM), ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+    }
+}
+
 /// <summary>setns(2) into an existing namespace passed as an fd.</summary>
 internal sealed record JoinNamespaceStep(int Fd, NamespaceType Type, string Source) : PlanStep
 {

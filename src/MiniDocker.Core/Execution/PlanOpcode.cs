@@ -23,4 +23,6 @@ internal enum PlanOpcode : uint
     NoNewPrivileges = 18,
     Exec = 19,
     Umask = 20,
+    LoopbackUp = 21,
+    ReadOnlyRoot = 22,
 }

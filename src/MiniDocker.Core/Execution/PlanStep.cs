@@ -22,5 +22,10 @@ internal abstract record PlanStep
 
     protected virtual string Advice(int errno) => "";
 
-    protected static string Quote(string value) => "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>A C string literal, so a rendered plan stays one line per step.</summary>
+    protected static string Quote(string value) => "\"" + value
+        .Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("\"", "\\\"", StringComparison.Ordinal)
+        .Replace("\n", "\\n", StringComparison.Ordinal)
+        .Replace("\t", "\\t", StringComparison.Ordinal) + "\"";
 }

@@ -47,8 +47,12 @@ internal static class SpawnPlanner
         steps.Add(new CloneStep(created));
         steps.Add(new WaitForHostStep());
 
+        if (created.Contains(NamespaceType.Network)) steps.Add(new LoopbackUpStep());
         steps.Add(new SetPropagationStep(Propagation(linux.RootfsPropagation)));
-        steps.Add(new BindRootfsStep(root.Path, root.Readonly));
+        // The host's "/" has every mount point already, and its submounts must be
+        // read-only too; an image's root is made read-only after its mounts are in.
+        bool hostRoot = root.Path == "/";
+        steps.Add(new BindRootfsStep(root.Path, root.Readonly && hostRoot));
 
         bool devIsMounted = false, ptsIsMounted = false;
         foreach (var mount in spec.Mounts)
@@ -68,6 +72,7 @@ internal static class SpawnPlanner
             }
         }
         if (process.Cwd != "/") steps.Add(new MkdirStep(process.Cwd));
+        if (root.Readonly && !hostRoot) steps.Add(new ReadOnlyRootStep());
 
         steps.Add(new PivotRootStep());
         if (spec.Hostname is { } hostname) steps.Add(new SetHostnameStep(hostname));

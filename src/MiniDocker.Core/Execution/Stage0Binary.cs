@@ -15,7 +15,7 @@ internal sealed unsafe class Stage0Binary
     public const string PathVariable = "MINIDOCKER_STAGE0";
 
     private const uint MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_EXEC = 0x10;
-    private const int F_ADD_SEALS = 1033;
+    private const int F_ADD_SEALS = 1033, F_DUPFD_CLOEXEC = 1030, MinimumFd = 16;
     private const int F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8;
 
     private static readonly Lazy<Stage0Binary> LazyShared = new(() => Load(Locate()));
@@ -33,6 +33,9 @@ internal sealed unsafe class Stage0Binary
 
     /// <summary>The file the binary was read from.</summary>
     public string Source { get; }
+
+    /// <summary>The memfd's number in this process.</summary>
+    public int Fd => _memfd.Fd;
 
     /// <summary>The path posix_spawn executes: the memfd, seen from the spawned process itself.</summary>
     public string ExecPath { get; }
@@ -66,6 +69,13 @@ internal sealed unsafe class Stage0Binary
             fd = LibC.memfd_create(n, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
             if (fd < 0 && Errno.Last == Errno.EINVAL)
                 fd = LibC.memfd_create(n, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        }
+        if (fd is >= 0 and < MinimumFd)
+        {
+            // Keep the memfd clear of the fds 0-4 that posix_spawn's dup2s overwrite in the child.
+            int high = LibC.fcntl(fd, F_DUPFD_CLOEXEC, MinimumFd);
+            _ = LibC.close(fd);
+            fd = high;
         }
         var memfd = SafeFd.FromResult(fd, "memfd_create(\"minidocker-stage0\")");
         fixed (byte* b = bytes)

@@ -136,7 +136,8 @@ internal sealed class Stage0Launcher(ILogger logger)
             Check(Libc.PosixSpawnFileActionsInit(actions), "posix_spawn_file_actions_init");
             // Two rounds of dup2 through fds above every source, so that a source that
             // happens to sit at another's target number is not overwritten first.
-            int parking = fds.Max(f => (int)f.DangerousGetHandle()) + fds.Count + 1;
+            // The parking fds must not land on the memfd that is about to be executed either.
+            int parking = Math.Max(fds.Max(f => (int)f.DangerousGetHandle()), binary.Fd) + fds.Count + 1;
             for (int i = 0; i < fds.Count; i++)
                 Check(Libc.PosixSpawnFileActionsAddDup2(actions, (int)fds[i].DangerousGetHandle(), parking + i), "posix_spawn_file_actions_adddup2");
             for (int i = 0; i < fds.Count; i++)

@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/openat2.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -60,7 +61,7 @@ enum {
     OP_ROOTFS = 5, OP_MOUNT = 6, OP_BIND = 7, OP_MKNOD = 8, OP_SYMLINK = 9,
     OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
     OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
-    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20,
+    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22,
 };
 
 enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
@@ -83,6 +84,7 @@ enum { TARGET_DIR = 0, TARGET_FILE = 1 };
 #endif
 
 struct mount_attr_v0 { uint64_t attr_set, attr_clr, propagation, userns_fd; };
+#define MOUNT_ATTR_RDONLY_ 0x1ULL
 
 struct cursor { const uint8_t *p, *end; };
 
@@ -298,6 +300,13 @@ static void op_rootfs(struct cursor *c)
     root_fd = tree;
 }
 
+/* Made read-only after the mounts, so their targets could still be created. */
+static void op_readonly_root(struct cursor *c)
+{
+    (void)c;
+    set_attr(root_fd, MOUNT_ATTR_RDONLY_, 0);
+}
+
 static void op_mount(struct cursor *c)
 {
     const char *source = str(c);
@@ -464,6 +473,21 @@ static void op_no_new_privs(struct cursor *c)
     CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 }
 
+/* A new network namespace starts with "lo" down; programs expect 127.0.0.1 to work. */
+static void op_loopback_up(struct cursor *c)
+{
+    (void)c;
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) fail(errno);
+    struct ifreq req;
+    memset(&req, 0, sizeof req);
+    strcpy(req.ifr_name, "lo");
+    CHECK(ioctl(s, SIOCGIFFLAGS, &req));
+    req.ifr_flags |= IFF_UP;
+    CHECK(ioctl(s, SIOCSIFFLAGS, &req));
+    close(s);
+}
+
 static void op_umask(struct cursor *c)
 {
     umask((mode_t)u32(c));
@@ -625,6 +649,8 @@ int main(int argc, char **argv)
         case OP_NO_NEW_PRIVS: op_no_new_privs(&s); break;
         case OP_EXEC: op_exec(&s); break;
         case OP_UMASK: op_umask(&s); break;
+        case OP_LOOPBACK_UP: op_loopback_up(&s); break;
+        case OP_READONLY_ROOT: op_readonly_root(&s); break;
         default: fail(EOPNOTSUPP);
         }
     }

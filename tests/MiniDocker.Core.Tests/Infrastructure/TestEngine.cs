@@ -1,0 +1,29 @@
+using MiniDocker.Containers;
+
+namespace MiniDocker.Tests.Infrastructure;
+
+/// <summary>An engine on a private root directory; disposing it checks that nothing was left and deletes the root.</summary>
+public sealed class TestEngine(string root) : IAsyncDisposable
+{
+    public ContainerEngine Engine { get; } = new(new MiniDockerOptions { RootDirectory = root, StopTimeout = TimeSpan.FromSeconds(2) });
+
+    public string Root { get; } = root;
+
+    public ContainerBuilder Busybox(string rootfs) => Engine.CreateContainer().WithRootfs(rootfs);
+
+    /// <summary>The container directories and names in the store, to check that a failure left nothing.</summary>
+    public IReadOnlyList<string> StoreListing() =>
+        [.. new[] { "containers", "names" }
+            .Select(d => Path.Combine(Root, d))
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFileSystemEntries(d))
+            .Order(StringComparer.Ordinal)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        var left = StoreListing();
+        if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+        Assert.True(left.Count == 0, $"The engine left state behind: {string.Join(", ", left)}");
+    }
+}

@@ -1,0 +1,56 @@
+using MiniDocker.Testing;
+
+[assembly: AssemblyFixture(typeof(MiniDocker.Tests.Infrastructure.TestEnvironment))]
+
+namespace MiniDocker.Tests.Infrastructure;
+
+/// <summary>
+/// One scratch directory for the whole run (engine roots and the busybox rootfs live in it),
+/// removed at the end after checking that no mount below it remains.
+/// </summary>
+public sealed class TestEnvironment : IDisposable
+{
+    private readonly Lazy<BusyboxRootfs> _rootfs;
+
+    public TestEnvironment()
+    {
+        Scratch = Path.Combine(Path.GetTempPath(), $"minidocker-tests-{Environment.ProcessId}");
+        Directory.CreateDirectory(Scratch);
+        _rootfs = new Lazy<BusyboxRootfs>(() => BusyboxRootfs.Create(Scratch));
+    }
+
+    public string Scratch { get; }
+
+    /// <summary>The shared busybox rootfs; tests that change a rootfs build their own.</summary>
+    public string Rootfs
+    {
+        get
+        {
+            Require.Root();
+            Require.Busybox();
+            return _rootfs.Value.Path;
+        }
+    }
+
+    public BusyboxRootfs CreateRootfs()
+    {
+        Require.Root();
+        Require.Busybox();
+        return BusyboxRootfs.Create(Scratch);
+    }
+
+    public TestEngine CreateEngine()
+    {
+        Require.Root();
+        return new TestEngine(Path.Combine(Scratch, "engine-" + Guid.NewGuid().ToString("N")[..8]));
+    }
+
+    public void Dispose()
+    {
+        var leftover = File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(Scratch, StringComparison.Ordinal)).ToList();
+        if (leftover.Count > 0)
+            throw new InvalidOperationException($"Mounts below the test directory remain:\n{string.Join('\n', leftover)}");
+        if (_rootfs.IsValueCreated) _rootfs.Value.Dispose();
+        Directory.Delete(Scratch, recursive: true);
+    }
+}

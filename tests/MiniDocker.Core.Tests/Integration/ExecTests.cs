@@ -1,0 +1,61 @@
+using MiniDocker.Containers;
+using MiniDocker.Execution;
+using MiniDocker.Tests.Infrastructure;
+
+namespace MiniDocker.Tests.Integration;
+
+public sealed class ExecTests(TestEnvironment env)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Exec_runs_in_the_containers_namespaces()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithHostname("execbox").WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+
+        var result = await container.ExecAsync(["/bin/sh", "-c", "hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo; echo pid=$$; cat /etc/busybox-rootfs; echo err >&2; exit 3"], cancellationToken: Cancel);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("execbox\n", result.Stdout);
+        Assert.Contains("/bin/sleep 100", result.Stdout);
+        Assert.DoesNotContain("pid=1\n", result.Stdout);
+        Assert.Contains("this is the container's /etc", result.Stdout);
+        Assert.Equal("err\n", result.Stderr);
+        Assert.Equal(ContainerStatus.Running, container.Status);
+    }
+
+    [Fact]
+    public async Task Exec_takes_its_own_user_environment_and_working_directory()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithEnvironment("A", "container").WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+
+        var result = await container.ExecAsync(
+            ["/bin/sh", "-c", "id -u; echo $A $B; pwd"],
+            new ExecOptions { Uid = 1000, Gid = 1000, WorkingDirectory = "/tmp", Environment = new Dictionary<string, string> { ["B"] = "exec" } },
+            Cancel);
+
+        Assert.Equal("1000\ncontainer exec\n/tmp\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Exec_of_a_missing_command_says_so()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+        var e = await Assert.ThrowsAsync<ContainerCommandNotFoundException>(() => container.ExecAsync(["/bin/nope"], cancellationToken: Cancel));
+        Assert.StartsWith("/bin/nope not found in the container", e.Message);
+        Assert.Equal(ContainerStatus.Running, container.Status);
+    }
+
+    [Fact]
+    public async Task Exec_into_an_exited_container_is_refused()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithCommand("/bin/true").StartAsync(Cancel);
+        await container.WaitAsync(Cancel);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => container.ExecAsync(["/bin/true"], cancellationToken: Cancel));
+        Assert.Contains("is not running", e.Message);
+    }
+}

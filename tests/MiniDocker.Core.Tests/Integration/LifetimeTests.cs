@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using MiniDocker.Tests.Infrastructure;
+
+namespace MiniDocker.Tests.Integration;
+
+[CollectionDefinition(nameof(HostCountingCollection), DisableParallelization = true)]
+public sealed class HostCountingCollection;
+
+/// <summary>Tests that count the host's fds and children, so nothing else may run beside them.</summary>
+[Collection(nameof(HostCountingCollection))]
+public sealed class LifetimeTests(TestEnvironment env)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Two_hundred_containers_leave_no_fd_mount_process_or_state_behind()
+    {
+        await using var test = env.CreateEngine();
+        var rootfs = env.Rootfs;
+        // Warm up once: the reactor thread, the stage-0 memfd and the thread pool are made once per process.
+        await test.Busybox(rootfs).WithCommand("/bin/true").RunAsync();
+        var before = HostSnapshot.Take();
+
+        for (int i = 0; i < 200; i++)
+        {
+            await using var container = await test.Busybox(rootfs).WithCommand("/bin/true").StartAsync(Cancel);
+            Assert.Equal(0, (await container.WaitAsync(Cancel)).ExitCode);
+        }
+
+        var after = HostSnapshot.Take();
+        // Fewer is fine (the runtime closes files of its own); more would be a leak.
+        Assert.True(after.OpenFds <= before.OpenFds, $"The host had {before.OpenFds} fds open before and {after.OpenFds} after.");
+        Assert.Equal(before.Mounts, after.Mounts);
+        Assert.Equal(before.Children, after.Children);
+        Assert.Empty(test.StoreListing());
+    }
+
+    [Fact]
+    public async Task Disposing_a_running_container_kills_it_and_removes_its_state()
+    {
+        await using var test = env.CreateEngine();
+        var container = await test.Busybox(env.Rootfs).WithInit().WithCommand("/bin/sh", "-c", "sleep 100 & sleep 100").StartAsync(Cancel);
+        var pid = container.Pid;
+        Assert.True(Directory.Exists(container.StateDirectory));
+
+        await container.DisposeAsync();
+
+        Assert.False(Directory.Exists($"/proc/{pid}"));
+        Assert.False(Directory.Exists(container.StateDirectory));
+        Assert.Empty(test.Engine.Containers);
+        Assert.DoesNotContain(pid, HostSnapshot.ChildPids());
+    }
+
+    [Fact]
+    public async Task A_tied_container_dies_with_its_host_process()
+    {
+        var (host, containerPid, _, root) = await StartHostAsync("tied");
+        Assert.True(Directory.Exists($"/proc/{containerPid}"));
+
+        host.Kill();
+        await host.WaitForExitAsync(Cancel);
+
+        await ExitAndSignalTests.WaitUntilAsync(() => !Directory.Exists($"/proc/{containerPid}"));
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_detached_container_outlives_its_host_process()
+    {
+        var (host, containerPid, _, root) = await StartHostAsync("detached");
+        try
+        {
+            host.Kill();
+            await host.WaitForExitAsync(Cancel);
+            // Give a parent-death signal, were there one, time to arrive.
+            await Task.Delay(300, Cancel);
+            Assert.True(Directory.Exists($"/proc/{containerPid}"), "The detached container died with its host.");
+            Assert.Contains("sleep", await File.ReadAllTextAsync($"/proc/{containerPid}/comm", Cancel));
+        }
+        finally
+        {
+            _ = Tmds.Linux.LibC.kill(containerPid, 9);
+            await ExitAndSignalTests.WaitUntilAsync(() => !Directory.Exists($"/proc/{containerPid}") || File.ReadAllText($"/proc/{containerPid}/stat").Contains(") Z ", StringComparison.Ordinal));
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private async Task<(Process Host, int ContainerPid, string StateDirectory, string Root)> StartHostAsync(string mode)
+    {
+        var rootfs = env.Rootfs;
+        var root = Path.Combine(env.Scratch, "host-" + Guid.NewGuid().ToString("N")[..8]);
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "MiniDocker.TestHost.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { hostDll, root, rootfs, mode }) start.ArgumentList.Add(arg);
+        var host = Process.Start(start)!;
+        var line = await host.StandardOutput.ReadLineAsync(Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+        Assert.True(line is not null, $"The test host printed nothing: {await host.StandardError.ReadToEndAsync(Cancel)}");
+        var parts = line.Split(' ', 2);
+        return (host, int.Parse(parts[0]), parts[1], root);
+    }
+}
