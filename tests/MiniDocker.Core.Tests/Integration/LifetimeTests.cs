@@ -94,7 +94,7 @@ public sealed class LifetimeTests(TestEnvironment env)
         foreach (var arg in new[] { hostDll, root, rootfs, mode }) start.ArgumentList.Add(arg);
         var host = Process.Start(start)!;
         var line = await host.StandardOutput.ReadLineAsync(Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancel);
-        Assert.True(line is not null, $"The test host printed nothing: {await host.StandardError.ReadToEndAsync(Cancel)}");
+        if (line is null) Assert.Fail($"The test host printed nothing: {await host.StandardError.ReadToEndAsync(Cancel)}");
         var parts = line.Split(' ', 2);
         return (host, int.Parse(parts[0]), parts[1], root);
     }
