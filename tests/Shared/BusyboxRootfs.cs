@@ -15,12 +15,17 @@ public sealed class BusyboxRootfs : IDisposable
     /// <summary>The absolute path of the root filesystem.</summary>
     public string Path { get; }
 
-    public static string? FindBusybox() => BusyboxCandidates.FirstOrDefault(File.Exists);
+    /// <summary>The host's busybox if it is statically linked (a dynamic one cannot run in a rootfs without its libraries).</summary>
+    public static string? FindBusybox() => BusyboxCandidates.FirstOrDefault(path => File.Exists(path) && IsStatic(path));
+
+    // A dynamically linked ELF names its loader (PT_INTERP); a static one does not.
+    private static bool IsStatic(string path) =>
+        !System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(path)).Contains("/ld-linux", StringComparison.Ordinal);
 
     /// <summary>Builds a new rootfs under <paramref name="parent"/>.</summary>
     public static BusyboxRootfs Create(string parent)
     {
-        var busybox = FindBusybox() ?? throw new InvalidOperationException("busybox is not installed (apt-get install busybox-static).");
+        var busybox = FindBusybox() ?? throw new InvalidOperationException("A statically linked busybox is not installed (apt-get install busybox-static).");
         var root = System.IO.Path.Combine(parent, "rootfs-" + Guid.NewGuid().ToString("N")[..8]);
         foreach (var dir in new[] { "bin", "sbin", "etc", "proc", "sys", "dev", "tmp", "root", "home", "usr/bin", "var", "work" })
             Directory.CreateDirectory(System.IO.Path.Combine(root, dir));

@@ -15,7 +15,7 @@ public static class Require
     }
 
     public static string Busybox() =>
-        Testing.BusyboxRootfs.FindBusybox() ?? Missing("busybox: install it with 'apt-get install busybox-static' (the README's test command does)");
+        Testing.BusyboxRootfs.FindBusybox() ?? Missing("a statically linked busybox: install it with 'apt-get install busybox-static' (the README's test command does)");
 
     private static string Missing(string what)
     {
