@@ -23,6 +23,20 @@ public sealed partial class ContainerBuilder
 
     private const ulong DefaultNoFileSoft = 1024, DefaultNoFileHard = 524288;
 
+    /// <summary>Docker's masked paths: kernel data a container has no business reading.</summary>
+    public static readonly IReadOnlyList<string> DefaultMaskedPaths =
+    [
+        "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+        "/sys/devices/virtual/powercap",
+    ];
+
+    /// <summary>Docker's read-only paths: kernel settings a container must not change.</summary>
+    public static readonly IReadOnlyList<string> DefaultReadonlyPaths =
+    [
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    ];
+
     private static readonly ImmutableArray<NamespaceType> DefaultNamespaces =
         [NamespaceType.Pid, NamespaceType.Mount, NamespaceType.Uts, NamespaceType.Ipc, NamespaceType.Network];
 
@@ -208,6 +222,8 @@ public sealed partial class ContainerBuilder
             {
                 Namespaces = [.. namespaces.Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
                 RootfsPropagation = "rprivate",
+                MaskedPaths = [.. DefaultMaskedPaths],
+                ReadonlyPaths = [.. DefaultReadonlyPaths],
             },
         };
     }

@@ -152,6 +152,32 @@ internal sealed record MkdirStep(string Path) : PlanStep
         : "";
 }
 
+/// <summary>Hides a path: a directory under an empty read-only tmpfs, a file under the verified /dev/null. Missing paths are skipped.</summary>
+internal sealed record MaskPathStep(string Path) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.MaskPath;
+
+    public override string Describe() =>
+        $"mask {Quote(Path)}: directory → mount(\"tmpfs\", MS_RDONLY), file → bind the 1:3 /dev/null (skipped when missing)";
+
+    public override void WritePayload(PlanWriter writer) => writer.String(Path);
+
+    protected override string Advice(int errno) => errno == Errno.ENODEV
+        ? " /dev/null in the container is not the null device (1:3), so it cannot be used to mask anything."
+        : "";
+}
+
+/// <summary>Binds a path onto itself read-only (recursively). Missing paths are skipped.</summary>
+internal sealed record ReadOnlyPathStep(string Path) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.ReadOnlyPath;
+
+    public override string Describe() =>
+        $"open_tree({Quote(Path)}, OPEN_TREE_CLONE|AT_RECURSIVE), mount_setattr(MOUNT_ATTR_RDONLY), move_mount(→ itself) (skipped when missing)";
+
+    public override void WritePayload(PlanWriter writer) => writer.String(Path);
+}
+
 /// <summary>pivot_root(".", ".") into the rootfs; the old root is made a slave and detached.</summary>
 internal sealed record PivotRootStep : PlanStep
 {

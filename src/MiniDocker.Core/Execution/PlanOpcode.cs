@@ -25,4 +25,6 @@ internal enum PlanOpcode : uint
     Umask = 20,
     LoopbackUp = 21,
     ReadOnlyRoot = 22,
+    MaskPath = 23,
+    ReadOnlyPath = 24,
 }

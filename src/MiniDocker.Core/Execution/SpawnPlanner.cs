@@ -75,6 +75,9 @@ internal static class SpawnPlanner
         if (root.Readonly && !hostRoot) steps.Add(new ReadOnlyRootStep());
 
         steps.Add(new PivotRootStep());
+        // After the pivot, so the paths are the container's own /proc and /sys.
+        foreach (var path in linux.ReadonlyPaths) steps.Add(new ReadOnlyPathStep(path));
+        foreach (var path in linux.MaskedPaths) steps.Add(new MaskPathStep(path));
         if (spec.Hostname is { } hostname) steps.Add(new SetHostnameStep(hostname));
         if (spec.Domainname is { } domainname) steps.Add(new SetDomainnameStep(domainname));
         foreach (var rlimit in process.Rlimits)

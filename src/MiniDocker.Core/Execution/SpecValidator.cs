@@ -31,6 +31,15 @@ internal static class SpecValidator
             if (ns.Path is { Length: > 0 } path && !File.Exists(path))
                 throw Invalid($"The {ns.Type} namespace to join, {path}, does not exist; is the process it belonged to still running?");
         }
+        // Refused rather than half-done: a user namespace without its id maps written by the
+        // host would run the container as "nobody" with mounts that fail.
+        if (seen.Contains(NamespaceType.User) || spec.Linux?.UidMappings.Count > 0 || spec.Linux?.GidMappings.Count > 0)
+            throw Invalid("User namespaces and uid/gid mappings are not supported by this version of MiniDocker yet; leave NamespaceType.User out.");
+        foreach (var path in (spec.Linux?.MaskedPaths ?? []).Concat(spec.Linux?.ReadonlyPaths ?? []))
+        {
+            if (!path.StartsWith('/'))
+                throw Invalid($"The masked or read-only path \"{path}\" is relative; give an absolute path inside the container.");
+        }
         if (!seen.Contains(NamespaceType.Mount))
             throw Invalid("A container needs its own mount namespace to change its root; add NamespaceType.Mount.");
         if (spec.Hostname is not null && !seen.Contains(NamespaceType.Uts))

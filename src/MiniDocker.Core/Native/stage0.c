@@ -61,7 +61,7 @@ enum {
     OP_ROOTFS = 5, OP_MOUNT = 6, OP_BIND = 7, OP_MKNOD = 8, OP_SYMLINK = 9,
     OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
     OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
-    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22,
+    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24,
 };
 
 enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
@@ -245,6 +245,12 @@ static void reset_signals(void)
 static void op_clone(struct cursor *c)
 {
     uint64_t flags = u64(c);
+    /* CLONE_NEWTIME shares its bit with the exit signal in clone(2); unshare makes the
+     * namespace for the children instead, which is exactly the container. */
+    if (flags & CLONE_NEWTIME) {
+        CHECK(unshare(CLONE_NEWTIME));
+        flags &= ~(uint64_t)CLONE_NEWTIME;
+    }
     /* CLONE_PARENT makes the container a child of the host itself: the host
      * waits on it through a pidfd and stage-0 can leave at once. */
     long pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, NULL);
@@ -402,6 +408,56 @@ static void op_pivot_root(struct cursor *c)
     close(root_fd);
     root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) fail(errno);
+}
+
+/* Masked and read-only paths apply to what exists; a missing one is not created. */
+static int open_existing(const char *path)
+{
+    int fd = open_in_root(path, 0);
+    if (fd < 0 && errno != ENOENT) fail(errno);
+    return fd;
+}
+
+/* A directory is hidden under an empty read-only tmpfs, anything else under /dev/null. */
+static void op_mask_path(struct cursor *c)
+{
+    const char *path = str(c);
+    int target = open_existing(path);
+    if (target < 0) return;
+    struct stat st;
+    CHECK(fstat(target, &st));
+    if (S_ISDIR(st.st_mode)) {
+        char p[64];
+        fd_path(p, sizeof p, target);
+        CHECK(mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0"));
+        close(target);
+        return;
+    }
+    /* The source must really be the null device, or a container-planted /dev/null
+     * could expose what it masks (CVE-2025-31133). */
+    int null = open_in_root("/dev/null", 0);
+    if (null < 0) fail(errno);
+    CHECK(fstat(null, &st));
+    if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) fail(ENODEV);
+    int tree = (int)syscall(SYS_open_tree, null, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+    if (tree < 0) fail(errno);
+    close(null);
+    CHECK(syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH));
+    close(tree);
+    close(target);
+}
+
+static void op_readonly_path(struct cursor *c)
+{
+    const char *path = str(c);
+    int target = open_existing(path);
+    if (target < 0) return;
+    int tree = (int)syscall(SYS_open_tree, target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+    if (tree < 0) fail(errno);
+    set_attr(tree, MOUNT_ATTR_RDONLY_, 1);
+    CHECK(syscall(SYS_move_mount, tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH));
+    close(tree);
+    close(target);
 }
 
 static void op_hostname(struct cursor *c)
@@ -651,6 +707,8 @@ int main(int argc, char **argv)
         case OP_UMASK: op_umask(&s); break;
         case OP_LOOPBACK_UP: op_loopback_up(&s); break;
         case OP_READONLY_ROOT: op_readonly_root(&s); break;
+        case OP_MASK_PATH: op_mask_path(&s); break;
+        case OP_READONLY_PATH: op_readonly_path(&s); break;
         default: fail(EOPNOTSUPP);
         }
     }

@@ -73,6 +73,32 @@ public sealed class IsolationTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Kernel_data_is_masked_and_kernel_settings_are_read_only()
+    {
+        await using var test = env.CreateEngine();
+        var output = await test.Busybox(env.Rootfs).ShellAsync(
+            "echo keys=$(wc -c < /proc/keys); echo firmware=$(ls -A /sys/firmware | wc -l); "
+            + "(echo 1 > /proc/sys/vm/drop_caches) 2>/dev/null && echo sys-writable; (echo x > /proc/sysrq-trigger) 2>/dev/null && echo sysrq-writable; "
+            + "grep -c ' /proc/sys proc ro,' /proc/self/mounts");
+        Assert.Contains("keys=0\n", output);
+        Assert.Contains("firmware=0\n", output);
+        Assert.DoesNotContain("writable", output);
+        Assert.EndsWith("1\n", output);
+    }
+
+    [Fact]
+    public async Task Time_namespace_is_made_when_asked()
+    {
+        await using var test = env.CreateEngine();
+        var host = Namespace.OfCurrentProcess(NamespaceType.Time);
+        var output = await test.Busybox(env.Rootfs)
+            .WithNamespaces(NamespaceType.Mount, NamespaceType.Pid, NamespaceType.Time)
+            .ShellAsync("readlink /proc/self/ns/time");
+        Assert.Contains("time:[", output);
+        Assert.DoesNotContain($"time:[{host.Inode}]", output);
+    }
+
+    [Fact]
     public async Task Dev_has_the_standard_devices_and_links()
     {
         await using var test = env.CreateEngine();

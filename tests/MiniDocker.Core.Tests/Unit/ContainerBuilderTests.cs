@@ -46,6 +46,7 @@ public sealed class ContainerBuilderTests
     [InlineData("bad-rlimit", "is not a resource limit")]
     [InlineData("soft-above-hard", "above the hard limit")]
     [InlineData("tty-and-stdin", "WithTty and WithStdin")]
+    [InlineData("user-namespace", "User namespaces and uid/gid mappings are not supported")]
     public void Build_refuses_invalid_settings_with_a_message_that_says_what_to_change(string which, string expected)
     {
         var ok = new ContainerBuilder().WithRootfs("/").WithCommand("/bin/true");
@@ -62,6 +63,7 @@ public sealed class ContainerBuilderTests
             "no-mount-ns" => ok.WithNamespaces(Namespaces.NamespaceType.Pid),
             "bad-rlimit" => ok.WithRlimit("RLIMIT_BOGUS", 1, 1),
             "soft-above-hard" => ok.WithRlimit("RLIMIT_NOFILE", 10, 5),
+            "user-namespace" => ok.WithNamespaces(Namespaces.NamespaceType.Mount, Namespaces.NamespaceType.User),
             _ => ok.WithTty().WithStdin(),
         };
         var e = Assert.Throws<ContainerConfigurationException>(() => builder.Build());

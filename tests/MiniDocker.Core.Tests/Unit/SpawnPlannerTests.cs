@@ -32,6 +32,17 @@ public sealed class SpawnPlannerTests
     }
 
     [Fact]
+    public void Masked_and_read_only_paths_are_applied_after_the_pivot_with_dockers_defaults()
+    {
+        var plan = PlanOf(new ContainerBuilder().WithRootfs("/").WithCommand("/bin/true"));
+        var pivot = IndexOf<PivotRootStep>(plan);
+        Assert.True(IndexOf<MaskPathStep>(plan) > pivot);
+        Assert.True(IndexOf<ReadOnlyPathStep>(plan) > pivot);
+        Assert.Equal(ContainerBuilder.DefaultMaskedPaths, plan.Steps.OfType<MaskPathStep>().Select(s => s.Path));
+        Assert.Contains(plan.Steps.OfType<ReadOnlyPathStep>(), s => s.Path == "/proc/sys");
+    }
+
+    [Fact]
     public void Clone_flags_are_the_namespaces_asked_for()
     {
         var plan = PlanOf(new ContainerBuilder().WithNamespaces(NamespaceType.Mount, NamespaceType.Pid).WithCommand("/bin/true"));
