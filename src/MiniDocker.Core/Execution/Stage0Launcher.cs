@@ -24,11 +24,37 @@ internal sealed class Stage0Launcher(ILogger logger)
         MiniDockerLog.ExecutingPlan(logger, plan.Steps.Count, plan);
 
         var (channel, childEnd) = SyncChannel.Create();
-        using var channelScope = channel;
+        using (channel)
+        {
+            var child = await SpawnAsync(plan, stdio, channel, childEnd).ConfigureAwait(false);
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (outsideSetup is not null) await outsideSetup(child.Pid, cancellationToken).ConfigureAwait(false);
+                channel.SendGo();
+                var terminal = await WaitForExecAsync(plan, channel, child, cancellationToken).ConfigureAwait(false);
+                return new LaunchedProcess(child, terminal);
+            }
+            catch
+            {
+                child.Signal(9);
+                await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                child.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Spawns stage-0 and returns the child it cloned. Not cancellable: stage-0 answers within
+    /// milliseconds, and a child whose pid was never read would be left unreaped.
+    /// </summary>
+    private static async Task<ChildProcess> SpawnAsync(SpawnPlan plan, StdioHandles stdio, SyncChannel channel, SafeFd childEnd)
+    {
         var inherited = new List<SafeFd>();
-        ChildProcess? child = null;
         try
         {
+            int stage0Pid;
             using (var planFd = WritePlan(plan))
             using (childEnd)
             {
@@ -36,28 +62,36 @@ internal sealed class Stage0Launcher(ILogger logger)
                     inherited.Add(OpenInherited(path));
                 var fds = new List<SafeHandle> { stdio.Input, stdio.Output, stdio.Error, planFd, childEnd };
                 fds.AddRange(inherited);
-                int stage0Pid = await Reactor.Shared.InvokeAsync(() => Spawn(fds)).ConfigureAwait(false);
-                try
-                {
-                    // Close our copies now, so EOF on the channel means stage-0 and the child are done with it.
-                    childEnd.Dispose();
-                    var first = await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                    if (first is null)
-                        throw new ContainerStartException($"stage-0 ended before it created the container ({DescribeStatus(ReapStage0(stage0Pid))}).");
-                    if (first.Type == SyncMessageType.Error) throw FailureOf(plan, first);
-                    child = ChildProcess.Open(first.A);
-                }
-                finally
-                {
-                    ReapStage0(stage0Pid);
-                }
+                stage0Pid = await Reactor.Shared.InvokeAsync(() => Spawn(fds)).ConfigureAwait(false);
             }
+            // Our copy of the child's end is closed now, so EOF means stage-0 and the child are done with it.
+            SyncMessage? first;
+            int status;
+            try
+            {
+                first = await channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                status = ReapStage0(stage0Pid);
+            }
+            if (first is null)
+                throw new ContainerStartException($"stage-0 ended before it created the container ({DescribeStatus(status)}).");
+            if (first.Type != SyncMessageType.ChildPid) throw FailureOf(plan, first);
+            return ChildProcess.Open(first.A);
+        }
+        finally
+        {
             foreach (var fd in inherited) fd.Dispose();
+        }
+    }
 
-            if (outsideSetup is not null) await outsideSetup(child.Pid, cancellationToken).ConfigureAwait(false);
-            channel.SendGo();
-
-            SafeFd? terminal = null;
+    /// <summary>Waits for EOF (the program was executed) or a failure report; collects the terminal master on the way.</summary>
+    private static async Task<SafeFd?> WaitForExecAsync(SpawnPlan plan, SyncChannel channel, ChildProcess child, CancellationToken cancellationToken)
+    {
+        SafeFd? terminal = null;
+        try
+        {
             while (await channel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } message)
             {
                 if (message.Type == SyncMessageType.Terminal)
@@ -65,21 +99,14 @@ internal sealed class Stage0Launcher(ILogger logger)
                     terminal = message.Fd;
                     continue;
                 }
-                terminal?.Dispose();
                 await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 throw FailureOf(plan, message);
             }
-            return new LaunchedProcess(child, terminal);
+            return terminal;
         }
         catch
         {
-            foreach (var fd in inherited) fd.Dispose();
-            if (child is not null)
-            {
-                child.Signal(9);
-                await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                child.Dispose();
-            }
+            terminal?.Dispose();
             throw;
         }
     }

@@ -47,6 +47,11 @@ public sealed class TestEnvironment : IDisposable
 
     public void Dispose()
     {
+        var children = HostSnapshot.ChildPids()
+            .Select(pid => $"{pid} ({(File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "?")})")
+            .ToList();
+        if (children.Count > 0)
+            throw new InvalidOperationException($"Processes started by the tests remain: {string.Join(", ", children)}");
         var leftover = File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(Scratch, StringComparison.Ordinal)).ToList();
         if (leftover.Count > 0)
             throw new InvalidOperationException($"Mounts below the test directory remain:\n{string.Join('\n', leftover)}");
