@@ -55,7 +55,7 @@ public sealed class ExitAndSignalTests(TestEnvironment env)
         await using var container = await test.Busybox(env.Rootfs)
             .WithCommand("/bin/sh", "-c", "trap 'echo got-term; exit 7' TERM; echo ready; while true; do sleep 0.05; done")
             .StartAsync(Cancel);
-        await WaitForOutputAsync(container, "ready");
+        await Eventually.OutputContainsAsync(container, "ready");
         var exit = await container.StopAsync(TimeSpan.FromSeconds(30), Cancel);
         Assert.Equal(7, exit.ExitCode);
         Assert.Null(exit.Signal);
@@ -69,7 +69,7 @@ public sealed class ExitAndSignalTests(TestEnvironment env)
         await using var container = await test.Busybox(env.Rootfs)
             .WithCommand("/bin/sh", "-c", "trap '' TERM; echo ready; while true; do sleep 0.05; done")
             .StartAsync(Cancel);
-        await WaitForOutputAsync(container, "ready");
+        await Eventually.OutputContainsAsync(container, "ready");
         var exit = await container.StopAsync(TimeSpan.FromMilliseconds(300), Cancel);
         Assert.Equal(Signal.SIGKILL, exit.Signal);
     }
@@ -96,7 +96,7 @@ public sealed class ExitAndSignalTests(TestEnvironment env)
         await using var test = env.CreateEngine();
         await using var container = await test.Busybox(env.Rootfs).WithInit().WithCommand("/bin/sleep", "100").StartAsync(Cancel);
         // Wait until stage-0 has forked the program, so the signal has someone to go to.
-        await WaitUntilAsync(() => File.Exists($"/proc/{container.Pid}/task/{container.Pid}/children")
+        await Eventually.TrueAsync(() => File.Exists($"/proc/{container.Pid}/task/{container.Pid}/children")
             && File.ReadAllText($"/proc/{container.Pid}/task/{container.Pid}/children").Trim().Length > 0);
         await container.KillAsync(Signal.SIGTERM, Cancel);
         var exit = await container.WaitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(10), Cancel);
@@ -110,21 +110,5 @@ public sealed class ExitAndSignalTests(TestEnvironment env)
         var output = await test.Busybox(env.Rootfs).WithInit().ShellAsync("echo pid=$$; cat /proc/1/comm");
         Assert.Contains("pid=2\n", output);
         Assert.Contains("md-init", output);
-    }
-
-    internal static async Task WaitForOutputAsync(Container container, string text)
-    {
-        await WaitUntilAsync(() => File.Exists(Path.Combine(container.StateDirectory, "stdout.log"))
-            && File.ReadAllText(Path.Combine(container.StateDirectory, "stdout.log")).Contains(text, StringComparison.Ordinal));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold within 30 s.");
-            await Task.Delay(10, Cancel);
-        }
     }
 }

@@ -65,7 +65,7 @@ public sealed class IoTests(TestEnvironment env)
         await container.Stdin.FlushAsync(Cancel);
         var exit = await container.WaitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel);
         Assert.Equal(0, exit.ExitCode);
-        await ExitAndSignalTests.WaitForOutputAsync(container, "got:typed");
+        await Eventually.OutputContainsAsync(container, "got:typed");
         var stdout = (await container.GetLogsAsync(Cancel)).Stdout;
         Assert.Contains("/dev/pts/0", stdout);
         Assert.Contains("is-a-tty", stdout);

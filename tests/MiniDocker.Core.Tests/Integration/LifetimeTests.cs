@@ -60,7 +60,7 @@ public sealed class LifetimeTests(TestEnvironment env)
         host.Kill();
         await host.WaitForExitAsync(Cancel);
 
-        await ExitAndSignalTests.WaitUntilAsync(() => !Directory.Exists($"/proc/{containerPid}"));
+        await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{containerPid}"));
         Directory.Delete(root, recursive: true);
     }
 
@@ -80,7 +80,7 @@ public sealed class LifetimeTests(TestEnvironment env)
         finally
         {
             _ = Tmds.Linux.LibC.kill(containerPid, 9);
-            await ExitAndSignalTests.WaitUntilAsync(() => !Directory.Exists($"/proc/{containerPid}") || File.ReadAllText($"/proc/{containerPid}/stat").Contains(") Z ", StringComparison.Ordinal));
+            await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{containerPid}") || File.ReadAllText($"/proc/{containerPid}/stat").Contains(") Z ", StringComparison.Ordinal));
             Directory.Delete(root, recursive: true);
         }
     }
