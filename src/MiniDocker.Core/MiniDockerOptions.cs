@@ -9,6 +9,12 @@ public sealed class MiniDockerOptions
     /// </summary>
     public string RootDirectory { get; set; } = DefaultRootDirectory();
 
+    /// <summary>
+    /// The cgroup under which each container gets its own, relative to the cgroup the host
+    /// process is in (the part of the hierarchy it may manage).
+    /// </summary>
+    public string CgroupParent { get; set; } = "/minidocker";
+
     /// <summary>How long <c>StopAsync</c> waits after SIGTERM before it sends SIGKILL, when the caller gives no time; Docker's 10 s.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

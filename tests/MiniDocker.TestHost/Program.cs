@@ -1,14 +1,14 @@
 // A separate host process for the tests that kill the host: it starts one container,
 // prints "<container pid> <state directory>" and waits to be killed.
-//   MiniDocker.TestHost <engine root> <rootfs> tied|detached
+//   MiniDocker.TestHost <engine root> <cgroup parent> <rootfs> tied|detached
 using MiniDocker;
 using MiniDocker.Containers;
 
-var engine = new ContainerEngine(new MiniDockerOptions { RootDirectory = args[0] });
+var engine = new ContainerEngine(new MiniDockerOptions { RootDirectory = args[0], CgroupParent = args[1] });
 var container = await engine.CreateContainer()
-    .WithRootfs(args[1])
+    .WithRootfs(args[2])
     .WithCommand("/bin/sleep", "1000")
-    .WithDetached(args[2] == "detached")
+    .WithDetached(args[3] == "detached")
     .StartAsync();
 Console.WriteLine($"{container.Pid} {container.StateDirectory}");
 await Task.Delay(Timeout.Infinite);

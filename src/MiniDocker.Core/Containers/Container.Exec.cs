@@ -21,11 +21,13 @@ public sealed partial class Container
         ObjectDisposedException.ThrowIf(_removed, this);
         if (_exit.IsCompleted)
             throw new InvalidOperationException($"Container {Name} is not running ({_exit.Result}); exec needs a running container.");
+        if (_paused)
+            throw new InvalidOperationException($"Container {Name} is paused; resume it before exec.");
         options ??= new ExecOptions();
 
         var process = ExecProcess(command, options);
         var namespaces = (Spec.Linux?.Namespaces ?? []).Select(n => NamespaceTypeExtensions.FromOciName(n.Type)).ToHashSet();
-        var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached);
+        var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached, Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null);
 
         int n = Interlocked.Increment(ref _execCount);
         var stdoutPath = Path.Combine(StateDirectory, $"exec-{n}.stdout");
@@ -37,7 +39,7 @@ public sealed partial class Container
             using (var stdout = OutputFile.Open(stdoutPath))
             using (var stderr = OutputFile.Open(stderrPath))
             {
-                launched = await _engine.Launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), null, cancellationToken).ConfigureAwait(false);
+                launched = await _engine.Launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), ContainerEngine.JoinCgroup(Cgroup), cancellationToken).ConfigureAwait(false);
             }
             using var child = launched.Process;
             ExitStatus status;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MiniDocker.Cgroups;
 using MiniDocker.Execution;
 using MiniDocker.Interop;
 using MiniDocker.Logging;
@@ -24,10 +25,11 @@ public sealed partial class Container : IAsyncDisposable
     private readonly Task _terminalPump;
     private readonly SemaphoreSlim _disposeLock = new(1, 1);
     private bool _removed;
+    private volatile bool _paused;
 
     internal Container(
         ContainerEngine engine, string id, string name, string stateDirectory, RuntimeSpec spec, ContainerDefinition definition,
-        LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, ILogger<Container> logger)
+        LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, Cgroup cgroup, ILogger<Container> logger)
     {
         _engine = engine;
         Id = id;
@@ -37,6 +39,7 @@ public sealed partial class Container : IAsyncDisposable
         _definition = definition;
         _process = launched.Process;
         _name = reservation;
+        Cgroup = cgroup;
         _logger = logger;
         StartedAt = DateTimeOffset.UtcNow;
         if (launched.TerminalMaster is { } master)
@@ -82,8 +85,15 @@ public sealed partial class Container : IAsyncDisposable
     /// </summary>
     public Stream? Stdin { get; }
 
+    /// <summary>The container's cgroup, for direct use; it is removed when the container ends.</summary>
+    public Cgroup Cgroup { get; }
+
     /// <summary>Where the container is in its life.</summary>
-    public ContainerStatus Status => _removed ? ContainerStatus.Removed : _exit.IsCompleted ? ContainerStatus.Exited : ContainerStatus.Running;
+    public ContainerStatus Status =>
+        _removed ? ContainerStatus.Removed
+        : _exit.IsCompleted ? ContainerStatus.Exited
+        : _paused ? ContainerStatus.Paused
+        : ContainerStatus.Running;
 
     /// <summary>How the container ended, or null while it runs.</summary>
     public ContainerExit? Exit => _exit.IsCompletedSuccessfully ? _exit.Result : null;
@@ -93,10 +103,13 @@ public sealed partial class Container : IAsyncDisposable
 
     /// <summary>Sends a signal to the container's first process.</summary>
     /// <returns>False when the container had already exited.</returns>
-    public Task<bool> KillAsync(Signal signal = Signal.SIGKILL, CancellationToken cancellationToken = default)
+    public async Task<bool> KillAsync(Signal signal = Signal.SIGKILL, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(!_exit.IsCompleted && _process.Signal((int)signal));
+        bool sent = !_exit.IsCompleted && _process.Signal((int)signal);
+        // A frozen process acts on no signal until thawed (as docker kill on a paused container).
+        if (sent && _paused) await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        return sent;
     }
 
     /// <summary>Sends SIGTERM, waits up to <paramref name="timeout"/>, then SIGKILL (as <c>docker stop</c>).</summary>
@@ -128,7 +141,7 @@ public sealed partial class Container : IAsyncDisposable
         {
             if (_removed) return;
             _removed = true;
-            if (!_exit.IsCompleted) _process.Signal((int)Signal.SIGKILL);
+            if (!_exit.IsCompleted) await KillAsync(Signal.SIGKILL).ConfigureAwait(false);
             await ((Task)_exit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (Stdin is not null) await Stdin.DisposeAsync().ConfigureAwait(false);
             await _terminalPump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -147,7 +160,22 @@ public sealed partial class Container : IAsyncDisposable
     private async Task<ContainerExit> WatchExitAsync()
     {
         var status = await _process.WaitForExitAsync().ConfigureAwait(false);
-        var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, OomKilled: false, DateTimeOffset.UtcNow);
+        var exitedAt = DateTimeOffset.UtcNow;
+        bool oomKilled = false;
+        try
+        {
+            // Read before the cgroup goes: the kernel counts OOM kills per cgroup.
+            oomKilled = Cgroup.GetStats().OomKills > 0;
+            _paused = false;
+            // Whatever the first process left running (exec'd commands, daemons outside a PID
+            // namespace) ends with it, and the cgroup goes with them.
+            await Cgroup.DeleteAsync().ConfigureAwait(false);
+        }
+        catch (CgroupException e)
+        {
+            MiniDockerLog.CgroupCleanupFailed(_logger, Name, e.Message);
+        }
+        var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
         MiniDockerLog.ContainerExited(_logger, Name, exit);
         return exit;
     }

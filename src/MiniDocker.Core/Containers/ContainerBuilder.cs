@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using MiniDocker.Cgroups;
 using MiniDocker.Execution;
 using MiniDocker.Namespaces;
 using MiniDocker.Spec;
@@ -139,6 +140,39 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithRlimit(string type, ulong soft, ulong hard) =>
         With(_settings with { Rlimits = _settings.Rlimits.SetItem(type, (soft, hard)) });
 
+    /// <summary>Limits memory; <paramref name="memoryPlusSwapBytes"/> limits memory and swap together (-1: unlimited swap), as Docker's --memory-swap.</summary>
+    public ContainerBuilder WithMemoryLimit(long bytes, long? memoryPlusSwapBytes = null) =>
+        WithResources(new ResourceLimits { MemoryBytes = bytes, MemorySwapBytes = memoryPlusSwapBytes });
+
+    /// <summary>Sets a soft memory limit the kernel reclaims down to under memory pressure.</summary>
+    public ContainerBuilder WithMemoryReservation(long bytes) => WithResources(new ResourceLimits { MemoryReservationBytes = bytes });
+
+    /// <summary>Limits CPU time to a number of cores, such as 0.5 (Docker's --cpus).</summary>
+    public ContainerBuilder WithCpuLimit(double cpus) => WithResources(new ResourceLimits { Cpus = cpus });
+
+    /// <summary>Limits CPU time to <paramref name="quotaMicroseconds"/> in every <paramref name="periodMicroseconds"/>.</summary>
+    public ContainerBuilder WithCpuQuota(long quotaMicroseconds, long periodMicroseconds = 100_000) =>
+        WithResources(new ResourceLimits { CpuQuotaMicroseconds = quotaMicroseconds, CpuPeriodMicroseconds = periodMicroseconds });
+
+    /// <summary>Sets the relative CPU weight in v1 shares (1024 is the default); converted on cgroup v2.</summary>
+    public ContainerBuilder WithCpuShares(ulong shares) => WithResources(new ResourceLimits { CpuShares = shares });
+
+    /// <summary>Pins the container to CPUs (and memory nodes), in the kernel's list format such as "0-1".</summary>
+    public ContainerBuilder WithCpuset(string cpus, string? mems = null) => WithResources(new ResourceLimits { CpusetCpus = cpus, CpusetMems = mems });
+
+    /// <summary>Limits the number of processes and threads.</summary>
+    public ContainerBuilder WithPidsLimit(long limit) => WithResources(new ResourceLimits { PidsLimit = limit });
+
+    /// <summary>Sets the relative block I/O weight (10 to 1000).</summary>
+    public ContainerBuilder WithBlockIoWeight(ushort weight) => WithResources(new ResourceLimits { BlockIoWeight = weight });
+
+    /// <summary>Throttles reads and writes on one block device.</summary>
+    public ContainerBuilder WithBlockIoLimit(BlockIoDeviceLimit limit) =>
+        WithResources(new ResourceLimits { BlockIoDeviceLimits = [.. _settings.Resources.BlockIoDeviceLimits, limit] });
+
+    /// <summary>Sets several limits at once; values left null keep what earlier calls set.</summary>
+    public ContainerBuilder WithResources(ResourceLimits limits) => With(_settings with { Resources = _settings.Resources.Merge(limits) });
+
     /// <summary>Validates the configuration and produces the container's definition; creates nothing.</summary>
     /// <exception cref="ContainerConfigurationException">A setting is invalid; the message says which and why.</exception>
     public ContainerDefinition Build()
@@ -163,6 +197,7 @@ public sealed partial class ContainerBuilder
         if (s.Tty && s.OpenStdin)
             throw new ContainerConfigurationException("WithTty and WithStdin both give the container a stdin; with a terminal, write to Container.Stdin (the terminal) and leave WithStdin off.");
 
+        ResourceLimitsValidator.Validate(s.Resources, HostResources.Current);
         var spec = ToSpec(s);
         SpecValidator.Validate(spec);
         return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin);
@@ -222,6 +257,7 @@ public sealed partial class ContainerBuilder
             {
                 Namespaces = [.. namespaces.Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
                 RootfsPropagation = "rprivate",
+                Resources = ResourceLimitsMapping.ToSpec(s.Resources),
                 MaskedPaths = [.. DefaultMaskedPaths],
                 ReadonlyPaths = [.. DefaultReadonlyPaths],
             },
@@ -285,6 +321,7 @@ public sealed partial class ContainerBuilder
         public bool OpenStdin { get; init; }
         public bool Init { get; init; }
         public bool Detached { get; init; }
+        public ResourceLimits Resources { get; init; } = ResourceLimits.Empty;
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }
 }

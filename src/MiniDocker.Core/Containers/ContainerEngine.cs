@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MiniDocker.Cgroups;
 using MiniDocker.Execution;
 using MiniDocker.Interop;
 using MiniDocker.Logging;
@@ -21,12 +22,26 @@ public sealed class ContainerEngine : IAsyncDisposable
     private readonly ILogger<ContainerEngine> _logger;
     private readonly ConcurrentDictionary<string, Container> _containers = new(StringComparer.Ordinal);
     private readonly Stage0Launcher _launcher;
+    private readonly Lazy<ICgroupDriver> _cgroups;
+    private readonly string _cgroupParent;
     private int _disposed;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">Settings; the defaults when null.</param>
     /// <param name="loggerFactory">Where log messages go; nowhere when null.</param>
     public ContainerEngine(MiniDockerOptions? options = null, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, null)
+    {
+    }
+
+    /// <summary>Creates an engine from options bound through Microsoft.Extensions.Options.</summary>
+    public ContainerEngine(IOptions<MiniDockerOptions> options, ILoggerFactory? loggerFactory = null)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value, loggerFactory)
+    {
+    }
+
+    /// <summary>An engine on a given cgroup driver (tests drive cgroup v2 on a hybrid host this way).</summary>
+    internal ContainerEngine(MiniDockerOptions? options, ILoggerFactory? loggerFactory, ICgroupDriver? cgroups)
     {
         Options = options ?? new MiniDockerOptions();
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
@@ -34,12 +49,15 @@ public sealed class ContainerEngine : IAsyncDisposable
         _launcher = new Stage0Launcher(_logger);
         if (!Path.IsPathFullyQualified(Options.RootDirectory))
             throw new ContainerConfigurationException($"MiniDockerOptions.RootDirectory \"{Options.RootDirectory}\" is relative; give an absolute path.");
-    }
-
-    /// <summary>Creates an engine from options bound through Microsoft.Extensions.Options.</summary>
-    public ContainerEngine(IOptions<MiniDockerOptions> options, ILoggerFactory? loggerFactory = null)
-        : this((options ?? throw new ArgumentNullException(nameof(options))).Value, loggerFactory)
-    {
+        _cgroupParent = Options.CgroupParent.Trim('/');
+        if (_cgroupParent.Length == 0 || _cgroupParent.Split('/').Any(p => p is "." or ".."))
+            throw new ContainerConfigurationException($"MiniDockerOptions.CgroupParent \"{Options.CgroupParent}\" must name a cgroup such as /minidocker, without . or ..");
+        _cgroups = new Lazy<ICgroupDriver>(() =>
+        {
+            var driver = cgroups ?? CgroupDrivers.Host;
+            RemoveStaleCgroups(driver);
+            return driver;
+        });
     }
 
     /// <summary>The engine's settings.</summary>
@@ -62,14 +80,20 @@ public sealed class ContainerEngine : IAsyncDisposable
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = definition.Name ?? id[..12];
         var spec = WithDefaultHostname(definition.Spec, id[..12]);
-        var plan = SpawnPlanner.ForContainer(spec, new SpawnOptions(definition.Init, DieWithHost: !definition.Detached));
+        var limits = ResourceLimitsMapping.FromSpec(spec.Linux?.Resources);
+        ResourceLimitsValidator.Validate(limits, HostResources.Current);
+        var cgroupPath = $"{_cgroupParent}/{id}";
+        var cgroupDirectory = _cgroups.Value.UnifiedDirectory(cgroupPath);
+        var plan = SpawnPlanner.ForContainer(spec, new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, cgroupDirectory));
 
         var reservation = NameReservation.Take(Options.RootDirectory, name, id);
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
         var opened = new List<IDisposable>();
         SafeFd? stdinWriter = null;
+        Cgroup? cgroup = null;
         try
         {
+            cgroup = Cgroup.Create(_cgroups.Value, cgroupPath, limits);
             Directory.CreateDirectory(directory);
             await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), spec.ToJson(), cancellationToken).ConfigureAwait(false);
 
@@ -81,10 +105,10 @@ public sealed class ContainerEngine : IAsyncDisposable
             (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
             opened.Add(stdin);
 
-            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), null, cancellationToken).ConfigureAwait(false);
+            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), JoinCgroup(cgroup), cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
 
-            var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation,
+            var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
                 _loggerFactory.CreateLogger<Container>());
             _containers[id] = container;
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
@@ -95,6 +119,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             MiniDockerLog.StartFailed(_logger, name, e.Message);
             stdinWriter?.Dispose();
             foreach (var handle in opened) handle.Dispose();
+            if (cgroup is not null) await cgroup.DeleteAsync(CancellationToken.None).ConfigureAwait(false);
             RemoveDirectory(directory);
             reservation.Dispose();
             throw;
@@ -106,6 +131,35 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await Task.WhenAll(_containers.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        // The parent stays while another engine's containers are in it; rmdir says so with EBUSY.
+        if (_cgroups.IsValueCreated) _cgroups.Value.Delete(_cgroupParent);
+    }
+
+    /// <summary>
+    /// On cgroup v1 the host moves the child into its cgroup while stage-0 waits; on v2 the child
+    /// was cloned into it (CLONE_INTO_CGROUP) and there is nothing to do.
+    /// </summary>
+    internal static Stage0Launcher.OutsideSetup? JoinCgroup(Cgroup cgroup) =>
+        cgroup.Version == CgroupVersion.V2
+            ? null
+            : (pid, _) =>
+            {
+                cgroup.AddProcess(pid);
+                return ValueTask.CompletedTask;
+            };
+
+    /// <summary>
+    /// Removes empty container cgroups a crashed engine left. Groups younger than a minute are
+    /// left alone: another engine may be starting that container right now.
+    /// </summary>
+    private void RemoveStaleCgroups(ICgroupDriver driver)
+    {
+        var cutoff = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1);
+        foreach (var (child, created) in driver.Children(_cgroupParent))
+        {
+            if (child.Length == 64 && child.All(char.IsAsciiHexDigitLower) && created < cutoff && driver.Delete($"{_cgroupParent}/{child}"))
+                MiniDockerLog.StaleCgroupRemoved(_logger, child);
+        }
     }
 
     internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);

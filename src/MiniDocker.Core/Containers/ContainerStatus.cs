@@ -6,6 +6,9 @@ public enum ContainerStatus
     /// <summary>Its program is running.</summary>
     Running,
 
+    /// <summary>Its processes are frozen (<see cref="Container.PauseAsync"/>).</summary>
+    Paused,
+
     /// <summary>Its first process has ended.</summary>
     Exited,
 

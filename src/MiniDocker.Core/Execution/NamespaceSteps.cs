@@ -3,24 +3,39 @@ using MiniDocker.Namespaces;
 
 namespace MiniDocker.Execution;
 
-/// <summary>clone(2) into new namespaces; the child becomes a child of the host (CLONE_PARENT) and stage-0 exits.</summary>
-internal sealed record CloneStep(IReadOnlyList<NamespaceType> Namespaces) : PlanStep
+/// <summary>
+/// clone(2) into new namespaces; the child becomes a child of the host (CLONE_PARENT) and stage-0
+/// exits. With <paramref name="CgroupFd"/> (cgroup v2) it is clone3(2) with CLONE_INTO_CGROUP.
+/// </summary>
+internal sealed record CloneStep(IReadOnlyList<NamespaceType> Namespaces, int? CgroupFd = null, string? CgroupPath = null) : PlanStep
 {
     public override PlanOpcode Opcode => PlanOpcode.Clone;
 
     public ulong Flags => Namespaces.Aggregate(0UL, (flags, ns) => flags | ns.CloneFlag());
 
-    public override string Describe() =>
-        $"clone({string.Join('|', ["CLONE_PARENT", .. Namespaces.Select(ns => "CLONE_NEW" + CloneName(ns)), "SIGCHLD"])})";
-
-    public override void WritePayload(PlanWriter writer) => writer.U64(Flags);
-
-    private static string CloneName(NamespaceType ns) => ns switch
+    public override string Describe()
     {
-        NamespaceType.Mount => "NS",
-        NamespaceType.Network => "NET",
-        _ => ns.ProcFileName().ToUpperInvariant(),
-    };
+        var flags = string.Join('|', ["CLONE_PARENT", .. Namespaces.Select(ns => "CLONE_NEW" + ns.CloneName())]);
+        return CgroupFd is { } fd
+            ? $"clone3({{flags: {flags}|CLONE_INTO_CGROUP, cgroup: fd {fd} = {CgroupPath}, exit_signal: SIGCHLD}})"
+            : $"clone({flags}|SIGCHLD)";
+    }
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.U64(Flags);
+        writer.U32(CgroupFd is { } fd ? (uint)fd : uint.MaxValue);
+    }
+}
+
+/// <summary>unshare(2) after the host's setup: the cgroup namespace must be made once the process is in its cgroup.</summary>
+internal sealed record UnshareStep(IReadOnlyList<NamespaceType> Namespaces) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.Unshare;
+
+    public override string Describe() => $"unshare({string.Join('|', Namespaces.Select(ns => "CLONE_NEW" + ns.CloneName()))})";
+
+    public override void WritePayload(PlanWriter writer) => writer.U64(Namespaces.Aggregate(0UL, (flags, ns) => flags | ns.CloneFlag()));
 }
 
 /// <summary>Blocks until the host has done the setup that must come from outside (maps, cgroup, network) and says go.</summary>
@@ -52,7 +67,7 @@ internal sealed record JoinNamespaceStep(int Fd, NamespaceType Type, string Sour
 {
     public override PlanOpcode Opcode => PlanOpcode.JoinNamespace;
 
-    public override string Describe() => $"setns(fd {Fd} = {Source}, CLONE_NEW{(Type == NamespaceType.Mount ? "NS" : Type.ProcFileName().ToUpperInvariant())})";
+    public override string Describe() => $"setns(fd {Fd} = {Source}, CLONE_NEW{Type.CloneName()})";
 
     public override void WritePayload(PlanWriter writer)
     {

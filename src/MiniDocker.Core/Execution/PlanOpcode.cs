@@ -27,4 +27,5 @@ internal enum PlanOpcode : uint
     ReadOnlyRoot = 22,
     MaskPath = 23,
     ReadOnlyPath = 24,
+    Unshare = 25,
 }

@@ -3,4 +3,5 @@ namespace MiniDocker.Execution;
 /// <summary>Engine-level choices the OCI specification has no field for.</summary>
 /// <param name="Init">Keep stage-0 as PID 1 to reap zombies and forward signals.</param>
 /// <param name="DieWithHost">Kill the container when the host process dies (not detached).</param>
-internal sealed record SpawnOptions(bool Init, bool DieWithHost);
+/// <param name="CgroupDirectory">A cgroup v2 directory to clone the child into; null when the host joins it to its cgroup instead.</param>
+internal sealed record SpawnOptions(bool Init, bool DieWithHost, string? CgroupDirectory = null);

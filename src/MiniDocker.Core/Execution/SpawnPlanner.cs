@@ -44,8 +44,7 @@ internal static class SpawnPlanner
                 inherited.Add(ns.Path);
             }
         }
-        steps.Add(new CloneStep(created));
-        steps.Add(new WaitForHostStep());
+        AddClone(steps, inherited, created, options.CgroupDirectory);
 
         if (created.Contains(NamespaceType.Network)) steps.Add(new LoopbackUpStep());
         steps.Add(new SetPropagationStep(Propagation(linux.RootfsPropagation)));
@@ -98,7 +97,8 @@ internal static class SpawnPlanner
     /// <param name="namespaces">The namespaces the container has of its own.</param>
     /// <param name="process">The process to run.</param>
     /// <param name="dieWithHost">Kill the process when the host dies.</param>
-    public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost)
+    /// <param name="cgroupDirectory">The container's cgroup v2 directory to clone into, or null.</param>
+    public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost, string? cgroupDirectory = null)
     {
         SpecValidator.ValidateProcess(process);
         var steps = new List<PlanStep>();
@@ -109,11 +109,30 @@ internal static class SpawnPlanner
             steps.Add(new JoinNamespaceStep(SpawnPlan.FirstInheritedFd + inherited.Count, type, path));
             inherited.Add(path);
         }
-        steps.Add(new CloneStep([]));
-        steps.Add(new WaitForHostStep());
+        AddClone(steps, inherited, [], cgroupDirectory);
         AddProcessSteps(steps, process);
         steps.Add(new ExecStep(process.Args[0], [.. process.Args], [.. process.Env], dieWithHost ? ExecFlags.DieWithHost : ExecFlags.None));
         return new SpawnPlan(steps, inherited);
+    }
+
+    /// <summary>
+    /// The clone and the wait for the host. A cgroup namespace is made after the wait unless the
+    /// child is cloned straight into its cgroup: its root must be the container's cgroup.
+    /// </summary>
+    private static void AddClone(List<PlanStep> steps, List<string> inherited, List<NamespaceType> created, string? cgroupDirectory)
+    {
+        bool lateCgroupNamespace = cgroupDirectory is null && created.Remove(NamespaceType.Cgroup);
+        if (cgroupDirectory is null)
+        {
+            steps.Add(new CloneStep(created));
+        }
+        else
+        {
+            steps.Add(new CloneStep(created, SpawnPlan.FirstInheritedFd + inherited.Count, cgroupDirectory));
+            inherited.Add(cgroupDirectory);
+        }
+        steps.Add(new WaitForHostStep());
+        if (lateCgroupNamespace) steps.Add(new UnshareStep([NamespaceType.Cgroup]));
     }
 
     private static void AddProcessSteps(List<PlanStep> steps, ProcessSpec process)

@@ -23,6 +23,12 @@ internal static partial class MiniDockerLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Container {Name} did not stop within {Timeout} of SIGTERM; sending SIGKILL")]
     public static partial void StopTimedOut(ILogger logger, string name, TimeSpan timeout);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Container {Name} ended, but its cgroup could not be cleaned up: {Reason}")]
+    public static partial void CgroupCleanupFailed(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Removed the empty cgroup of container {Id}, left by an engine that ended without cleaning up")]
+    public static partial void StaleCgroupRemoved(ILogger logger, string id);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "RLIMIT_NOFILE hard limit {Wanted} is above the host's {Host}; lowered to {Host} (raising it needs CAP_SYS_RESOURCE)")]
     public static partial void NoFileLimitLowered(ILogger logger, ulong wanted, ulong host);
 }

@@ -17,6 +17,14 @@ public static class NamespaceTypeExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown namespace type."),
     };
 
+    /// <summary>The suffix of the CLONE_NEW* constant: NS, PID, NET, UTS …</summary>
+    public static string CloneName(this NamespaceType type) => type switch
+    {
+        NamespaceType.Mount => "NS",
+        NamespaceType.Network => "NET",
+        _ => type.ProcFileName().ToUpperInvariant(),
+    };
+
     /// <summary>The file name under <c>/proc/&lt;pid&gt;/ns/</c>.</summary>
     public static string ProcFileName(this NamespaceType type) => type switch
     {

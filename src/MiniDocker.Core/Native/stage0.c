@@ -61,7 +61,7 @@ enum {
     OP_ROOTFS = 5, OP_MOUNT = 6, OP_BIND = 7, OP_MKNOD = 8, OP_SYMLINK = 9,
     OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
     OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
-    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24,
+    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24, OP_UNSHARE = 25,
 };
 
 enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
@@ -82,6 +82,14 @@ enum { TARGET_DIR = 0, TARGET_FILE = 1 };
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+struct clone_args_v2 {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
 
 struct mount_attr_v0 { uint64_t attr_set, attr_clr, propagation, userns_fd; };
 #define MOUNT_ATTR_RDONLY_ 0x1ULL
@@ -245,20 +253,38 @@ static void reset_signals(void)
 static void op_clone(struct cursor *c)
 {
     uint64_t flags = u64(c);
-    /* CLONE_NEWTIME shares its bit with the exit signal in clone(2); unshare makes the
-     * namespace for the children instead, which is exactly the container. */
-    if (flags & CLONE_NEWTIME) {
-        CHECK(unshare(CLONE_NEWTIME));
-        flags &= ~(uint64_t)CLONE_NEWTIME;
+    uint32_t cgroup_fd = u32(c);
+    long pid;
+    if (cgroup_fd != UINT32_MAX) {
+        /* cgroup v2: the child is born in its cgroup, so not one instruction of it
+         * runs (or allocates) outside its limits. */
+        struct clone_args_v2 args = {
+            .flags = flags | CLONE_PARENT | CLONE_INTO_CGROUP,
+            .exit_signal = SIGCHLD,
+            .cgroup = cgroup_fd,
+        };
+        pid = syscall(SYS_clone3, &args, sizeof args);
+    } else {
+        /* CLONE_NEWTIME shares its bit with the exit signal in clone(2); unshare makes
+         * the namespace for the children instead, which is exactly the container. */
+        if (flags & CLONE_NEWTIME) {
+            CHECK(unshare(CLONE_NEWTIME));
+            flags &= ~(uint64_t)CLONE_NEWTIME;
+        }
+        /* CLONE_PARENT makes the container a child of the host itself: the host
+         * waits on it through a pidfd and stage-0 can leave at once. */
+        pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, NULL);
     }
-    /* CLONE_PARENT makes the container a child of the host itself: the host
-     * waits on it through a pidfd and stage-0 can leave at once. */
-    long pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, NULL);
     if (pid < 0) fail(errno);
     if (pid > 0) {
         send_msg(MSG_PID, (int)pid, 0, -1);
         _exit(0);
     }
+}
+
+static void op_unshare(struct cursor *c)
+{
+    CHECK(unshare((int)u64(c)));
 }
 
 static void op_wait_go(struct cursor *c)
@@ -709,6 +735,7 @@ int main(int argc, char **argv)
         case OP_READONLY_ROOT: op_readonly_root(&s); break;
         case OP_MASK_PATH: op_mask_path(&s); break;
         case OP_READONLY_PATH: op_readonly_path(&s); break;
+        case OP_UNSHARE: op_unshare(&s); break;
         default: fail(EOPNOTSUPP);
         }
     }

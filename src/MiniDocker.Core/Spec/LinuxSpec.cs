@@ -21,6 +21,9 @@ public sealed record LinuxSpec
     /// <summary>Paths made read-only inside the container.</summary>
     public IList<string> ReadonlyPaths { get; init; } = [];
 
+    /// <summary>Resource limits applied through the container's cgroup.</summary>
+    public LinuxResourcesSpec? Resources { get; init; }
+
     /// <summary>Mount propagation of the container's mount namespace: <c>private</c> (default), <c>rprivate</c>, <c>slave</c>, <c>rslave</c>.</summary>
     public string? RootfsPropagation { get; init; }
 }

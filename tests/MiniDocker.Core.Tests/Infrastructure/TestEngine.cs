@@ -3,9 +3,9 @@ using MiniDocker.Containers;
 namespace MiniDocker.Tests.Infrastructure;
 
 /// <summary>An engine on a private root directory; disposing it checks that nothing was left and deletes the root.</summary>
-public sealed class TestEngine(string root) : IAsyncDisposable
+public sealed class TestEngine(string root, string cgroupParent) : IAsyncDisposable
 {
-    public ContainerEngine Engine { get; } = new(new MiniDockerOptions { RootDirectory = root, StopTimeout = TimeSpan.FromSeconds(2) });
+    public ContainerEngine Engine { get; } = new(new MiniDockerOptions { RootDirectory = root, CgroupParent = cgroupParent, StopTimeout = TimeSpan.FromSeconds(2) });
 
     public string Root { get; } = root;
 

@@ -15,11 +15,15 @@ public sealed class TestEnvironment : IDisposable
     public TestEnvironment()
     {
         Scratch = Path.Combine(Path.GetTempPath(), $"minidocker-tests-{Environment.ProcessId}");
+        CgroupParent = $"minidocker-tests-{Environment.ProcessId}";
         Directory.CreateDirectory(Scratch);
         _rootfs = new Lazy<BusyboxRootfs>(() => BusyboxRootfs.Create(Scratch));
     }
 
     public string Scratch { get; }
+
+    /// <summary>The cgroup all test engines put their containers under; it must be empty at the end.</summary>
+    public string CgroupParent { get; }
 
     /// <summary>The shared busybox rootfs; tests that change a rootfs build their own.</summary>
     public string Rootfs
@@ -42,7 +46,7 @@ public sealed class TestEnvironment : IDisposable
     public TestEngine CreateEngine()
     {
         Require.Root();
-        return new TestEngine(Path.Combine(Scratch, "engine-" + Guid.NewGuid().ToString("N")[..8]));
+        return new TestEngine(Path.Combine(Scratch, "engine-" + Guid.NewGuid().ToString("N")[..8]), CgroupParent);
     }
 
     public void Dispose()
@@ -55,6 +59,11 @@ public sealed class TestEnvironment : IDisposable
         var leftover = File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(Scratch, StringComparison.Ordinal)).ToList();
         if (leftover.Count > 0)
             throw new InvalidOperationException($"Mounts below the test directory remain:\n{string.Join('\n', leftover)}");
+        var cgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", CgroupParent, SearchOption.AllDirectories).ToList();
+        var containerCgroups = cgroups.SelectMany(Directory.EnumerateDirectories).ToList();
+        foreach (var parent in cgroups) Directory.Delete(parent);
+        if (containerCgroups.Count > 0)
+            throw new InvalidOperationException($"Container cgroups made by the tests remain: {string.Join(", ", containerCgroups)}");
         if (_rootfs.IsValueCreated) _rootfs.Value.Dispose();
         Directory.Delete(Scratch, recursive: true);
     }

@@ -5,6 +5,8 @@ using MiniDocker.Tests.Infrastructure;
 namespace MiniDocker.Tests.Integration;
 
 /// <summary>Each bad input gets an exception that says what was wrong, and leaves the store and the host as they were.</summary>
+/// <remarks>Alone in its collection: it compares the host's child processes before and after.</remarks>
+[Collection(nameof(HostCountingCollection))]
 public sealed class BadInputTests(TestEnvironment env)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -54,20 +54,20 @@ public sealed class LifetimeTests(TestEnvironment env)
     [Fact]
     public async Task A_tied_container_dies_with_its_host_process()
     {
-        var (host, containerPid, _, root) = await StartHostAsync("tied");
+        var (host, containerPid, stateDirectory, root) = await StartHostAsync("tied");
         Assert.True(Directory.Exists($"/proc/{containerPid}"));
 
         host.Kill();
         await host.WaitForExitAsync(Cancel);
 
         await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{containerPid}"));
-        Directory.Delete(root, recursive: true);
+        await RemoveLeftoversAsync(stateDirectory, root);
     }
 
     [Fact]
     public async Task A_detached_container_outlives_its_host_process()
     {
-        var (host, containerPid, _, root) = await StartHostAsync("detached");
+        var (host, containerPid, stateDirectory, root) = await StartHostAsync("detached");
         try
         {
             host.Kill();
@@ -81,8 +81,15 @@ public sealed class LifetimeTests(TestEnvironment env)
         {
             _ = Tmds.Linux.LibC.kill(containerPid, 9);
             await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{containerPid}") || File.ReadAllText($"/proc/{containerPid}/stat").Contains(") Z ", StringComparison.Ordinal));
-            Directory.Delete(root, recursive: true);
+            await RemoveLeftoversAsync(stateDirectory, root);
         }
+    }
+
+    /// <summary>A killed host cleans up nothing; the container's cgroup and state go here.</summary>
+    private async Task RemoveLeftoversAsync(string stateDirectory, string root)
+    {
+        await Cgroups.Cgroup.Create($"{env.CgroupParent}/{Path.GetFileName(stateDirectory)}").DeleteAsync(Cancel);
+        Directory.Delete(root, recursive: true);
     }
 
     private async Task<(Process Host, int ContainerPid, string StateDirectory, string Root)> StartHostAsync(string mode)
@@ -91,7 +98,7 @@ public sealed class LifetimeTests(TestEnvironment env)
         var root = Path.Combine(env.Scratch, "host-" + Guid.NewGuid().ToString("N")[..8]);
         var hostDll = Path.Combine(AppContext.BaseDirectory, "MiniDocker.TestHost.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { hostDll, root, rootfs, mode }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { hostDll, root, env.CgroupParent, rootfs, mode }) start.ArgumentList.Add(arg);
         var host = Process.Start(start)!;
         var line = await host.StandardOutput.ReadLineAsync(Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancel);
         if (line is null) Assert.Fail($"The test host printed nothing: {await host.StandardError.ReadToEndAsync(Cancel)}");
