@@ -88,7 +88,7 @@ public sealed class LifetimeTests(TestEnvironment env)
     /// <summary>A killed host cleans up nothing; the container's cgroup and state go here.</summary>
     private async Task RemoveLeftoversAsync(string stateDirectory, string root)
     {
-        await Cgroups.Cgroup.Create($"{env.CgroupParent}/{Path.GetFileName(stateDirectory)}").DeleteAsync(Cancel);
+        await MiniDocker.Cgroups.Cgroup.Create($"{env.CgroupParent}/{Path.GetFileName(stateDirectory)}").DeleteAsync(Cancel);
         Directory.Delete(root, recursive: true);
     }
 
