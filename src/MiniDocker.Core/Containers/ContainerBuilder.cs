@@ -210,7 +210,8 @@ public sealed partial class ContainerBuilder
     public string Explain()
     {
         var definition = Build();
-        var plan = SpawnPlanner.ForContainer(definition.Spec, new SpawnOptions(definition.Init, !definition.Detached));
+        var plan = _engine?.Plan(definition, "<container id>")
+            ?? SpawnPlanner.ForContainer(definition.Spec, new SpawnOptions(definition.Init, !definition.Detached));
         return "Host: posix_spawn(stage-0 from a sealed memfd) with fds 0-2 = stdio, 3 = this plan, 4 = sync socket; then in stage-0:\n"
             + plan.Render();
     }

@@ -83,8 +83,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         var limits = ResourceLimitsMapping.FromSpec(spec.Linux?.Resources);
         ResourceLimitsValidator.Validate(limits, HostResources.Current);
         var cgroupPath = $"{_cgroupParent}/{id}";
-        var cgroupDirectory = _cgroups.Value.UnifiedDirectory(cgroupPath);
-        var plan = SpawnPlanner.ForContainer(spec, new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, cgroupDirectory));
+        var plan = Plan(definition, id, spec);
 
         var reservation = NameReservation.Take(Options.RootDirectory, name, id);
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
@@ -161,6 +160,12 @@ public sealed class ContainerEngine : IAsyncDisposable
                 MiniDockerLog.StaleCgroupRemoved(_logger, child);
         }
     }
+
+    /// <summary>The plan a container gets from this engine: with its cgroup, cloned into on cgroup v2.</summary>
+    internal SpawnPlan Plan(ContainerDefinition definition, string id, Spec.RuntimeSpec? spec = null) =>
+        SpawnPlanner.ForContainer(
+            spec ?? definition.Spec,
+            new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}")));
 
     internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);
 

@@ -17,7 +17,7 @@ internal sealed record CloneStep(IReadOnlyList<NamespaceType> Namespaces, int? C
     {
         var flags = string.Join('|', ["CLONE_PARENT", .. Namespaces.Select(ns => "CLONE_NEW" + ns.CloneName())]);
         return CgroupFd is { } fd
-            ? $"clone3({{flags: {flags}|CLONE_INTO_CGROUP, cgroup: fd {fd} = {CgroupPath}, exit_signal: SIGCHLD}})"
+            ? $"clone3({{flags: {flags}|CLONE_INTO_CGROUP, cgroup: fd {fd} = {CgroupPath}}})"
             : $"clone({flags}|SIGCHLD)";
     }
 

@@ -258,9 +258,10 @@ static void op_clone(struct cursor *c)
     if (cgroup_fd != UINT32_MAX) {
         /* cgroup v2: the child is born in its cgroup, so not one instruction of it
          * runs (or allocates) outside its limits. */
+        /* No exit_signal: with CLONE_PARENT, clone3 refuses one and the child inherits
+         * stage-0's own (SIGCHLD) toward the host. */
         struct clone_args_v2 args = {
             .flags = flags | CLONE_PARENT | CLONE_INTO_CGROUP,
-            .exit_signal = SIGCHLD,
             .cgroup = cgroup_fd,
         };
         pid = syscall(SYS_clone3, &args, sizeof args);
