@@ -192,6 +192,6 @@ internal sealed class FakeCgroupV2FileSystem : ICgroupFileSystem
         public ulong OomKills { get; set; }
         public ulong CpuUsageMicroseconds { get; set; } = 2500;
         public ulong MemoryCurrent { get; set; } = 1 << 20;
-        public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
+        public DateTimeOffset Created { get; set; } = DateTimeOffset.UtcNow;
     }
 }
