@@ -143,6 +143,8 @@ internal sealed class CgroupV1Driver : ICgroupDriver
 
     public async Task KillAllAsync(string group, CancellationToken cancellationToken)
     {
+        // The common case: the container's PID namespace died with its init, nothing is left.
+        if (Processes(group).Count == 0) return;
         bool frozen = Dir("freezer", group) is not null;
         // Frozen processes cannot fork while they are being killed; SIGKILL still ends them.
         if (frozen) await SetFrozenAsync(group, true, cancellationToken).ConfigureAwait(false);
