@@ -1,5 +1,6 @@
 using MiniDocker.Execution;
 using MiniDocker.Namespaces;
+using MiniDocker.Security.Capabilities;
 using MiniDocker.Spec;
 
 namespace MiniDocker.Containers;
@@ -74,12 +75,17 @@ public sealed partial class Container
         var user = options.Uid is { } uid
             ? new UserSpec { Uid = uid, Gid = options.Gid, AdditionalGids = [.. options.Groups], Umask = main.User.Umask }
             : main.User;
+        // Another user gets the container's bounding set with that user's effective sets.
+        var capabilities = main.Capabilities is { } caps && user.Uid != main.User.Uid
+            ? LinuxCapabilitiesSpec.From(ProcessCapabilities.ForUser(caps.ToCapabilities().Bounding, user.Uid))
+            : main.Capabilities;
         return new ProcessSpec
         {
             Args = [.. command],
             Env = [.. environment.Select(kv => $"{kv.Key}={kv.Value}")],
             Cwd = options.WorkingDirectory ?? main.Cwd,
             User = user,
+            Capabilities = capabilities,
             NoNewPrivileges = main.NoNewPrivileges,
         };
     }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using MiniDocker.Cgroups;
 using MiniDocker.Execution;
 using MiniDocker.Namespaces;
+using MiniDocker.Security.Capabilities;
 using MiniDocker.Spec;
 
 namespace MiniDocker.Containers;
@@ -140,6 +141,20 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithRlimit(string type, ulong soft, ulong hard) =>
         With(_settings with { Rlimits = _settings.Rlimits.SetItem(type, (soft, hard)) });
 
+    /// <summary>Sets the capabilities the container's processes may hold (Docker's default set when not called).</summary>
+    /// <example><c>.WithCapabilities(CapabilitySet.DockerDefault.Without(Capability.NetRaw))</c></example>
+    public ContainerBuilder WithCapabilities(CapabilitySet capabilities) =>
+        With(_settings with { Capabilities = capabilities ?? throw new ArgumentNullException(nameof(capabilities)) });
+
+    /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
+    public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
+
+    /// <summary>
+    /// Turns the default confinement off, as <c>docker run --privileged</c>: every capability, no
+    /// masked or read-only /proc paths. The namespaces stay.
+    /// </summary>
+    public ContainerBuilder WithPrivileged(bool privileged = true) => With(_settings with { Privileged = privileged });
+
     /// <summary>Limits memory; <paramref name="memoryPlusSwapBytes"/> limits memory and swap together (-1: unlimited swap), as Docker's --memory-swap.</summary>
     public ContainerBuilder WithMemoryLimit(long bytes, long? memoryPlusSwapBytes = null) =>
         WithResources(new ResourceLimits { MemoryBytes = bytes, MemorySwapBytes = memoryPlusSwapBytes });
@@ -250,6 +265,8 @@ public sealed partial class ContainerBuilder
                 Env = [.. environment.Select(kv => $"{kv.Key}={kv.Value}")],
                 Cwd = s.WorkingDirectory,
                 Rlimits = [.. Rlimits(s)],
+                Capabilities = s.Privileged ? null : LinuxCapabilitiesSpec.From(ProcessCapabilities.ForUser(s.Capabilities, s.Uid)),
+                NoNewPrivileges = s.NoNewPrivileges,
             },
             Root = new RootSpec { Path = s.Rootfs, Readonly = s.HostRootfs || s.ReadOnlyRootfs },
             Hostname = s.Hostname,
@@ -259,8 +276,8 @@ public sealed partial class ContainerBuilder
                 Namespaces = [.. namespaces.Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
                 RootfsPropagation = "rprivate",
                 Resources = ResourceLimitsMapping.ToSpec(s.Resources),
-                MaskedPaths = [.. DefaultMaskedPaths],
-                ReadonlyPaths = [.. DefaultReadonlyPaths],
+                MaskedPaths = s.Privileged ? [] : [.. DefaultMaskedPaths],
+                ReadonlyPaths = s.Privileged ? [] : [.. DefaultReadonlyPaths],
             },
         };
     }
@@ -323,6 +340,9 @@ public sealed partial class ContainerBuilder
         public bool Init { get; init; }
         public bool Detached { get; init; }
         public ResourceLimits Resources { get; init; } = ResourceLimits.Empty;
+        public CapabilitySet Capabilities { get; init; } = CapabilitySet.DockerDefault;
+        public bool NoNewPrivileges { get; init; }
+        public bool Privileged { get; init; }
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }
 }

@@ -28,4 +28,7 @@ internal enum PlanOpcode : uint
     MaskPath = 23,
     ReadOnlyPath = 24,
     Unshare = 25,
+    DropBounding = 26,
+    SetCapabilities = 27,
+    Seccomp = 28,
 }

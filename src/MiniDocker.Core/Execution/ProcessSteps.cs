@@ -1,4 +1,5 @@
 using MiniDocker.Interop;
+using MiniDocker.Security.Capabilities;
 
 namespace MiniDocker.Execution;
 
@@ -84,13 +85,17 @@ internal sealed record UmaskStep(uint Mask) : PlanStep
     public override void WritePayload(PlanWriter writer) => writer.U32(Mask);
 }
 
-/// <summary>setgroups(2), setresgid(2), setresuid(2), in the order that keeps the privilege to make the next call.</summary>
-internal sealed record SetCredentialsStep(uint Uid, uint Gid, IReadOnlyList<uint> Groups) : PlanStep
+/// <summary>
+/// setgroups(2), setresgid(2), setresuid(2), in the order that keeps the privilege to make the next
+/// call; with <paramref name="KeepCapabilities"/> the permitted set survives leaving uid 0.
+/// </summary>
+internal sealed record SetCredentialsStep(uint Uid, uint Gid, IReadOnlyList<uint> Groups, bool KeepCapabilities = false) : PlanStep
 {
     public override PlanOpcode Opcode => PlanOpcode.SetCredentials;
 
     public override string Describe() =>
-        $"setgroups([{string.Join(", ", Groups)}]), setresgid({Gid}, {Gid}, {Gid}), setresuid({Uid}, {Uid}, {Uid})";
+        $"setgroups([{string.Join(", ", Groups)}]), setresgid({Gid}, {Gid}, {Gid}), "
+        + (KeepCapabilities ? $"prctl(PR_SET_KEEPCAPS, 1), setresuid({Uid}, {Uid}, {Uid}), prctl(PR_SET_KEEPCAPS, 0)" : $"setresuid({Uid}, {Uid}, {Uid})");
 
     public override void WritePayload(PlanWriter writer)
     {
@@ -98,10 +103,43 @@ internal sealed record SetCredentialsStep(uint Uid, uint Gid, IReadOnlyList<uint
         writer.U32(Gid);
         writer.U32((uint)Groups.Count);
         foreach (var group in Groups) writer.U32(group);
+        writer.U32(KeepCapabilities ? 1u : 0u);
     }
 
     protected override string Advice(int errno) => errno == Errno.EINVAL
         ? $" uid {Uid} or gid {Gid} is not mapped in the container's user namespace."
+        : "";
+}
+
+/// <summary>Drops from the bounding set every capability not kept; done as root, before the uid changes.</summary>
+internal sealed record DropBoundingStep(CapabilitySet Keep) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.DropBounding;
+
+    public override string Describe() => $"prctl(PR_CAPBSET_DROP) for every capability but [{Keep}]";
+
+    public override void WritePayload(PlanWriter writer) => writer.U64(Keep.Mask);
+}
+
+/// <summary>capset(2) of the effective, permitted and inheritable sets, then the ambient set.</summary>
+internal sealed record SetCapabilitiesStep(ProcessCapabilities Capabilities) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.SetCapabilities;
+
+    public override string Describe() =>
+        $"capset(effective [{Capabilities.Effective}], permitted [{Capabilities.Permitted}], inheritable [{Capabilities.Inheritable}]), "
+        + $"prctl(PR_CAP_AMBIENT_CLEAR_ALL), raise ambient [{Capabilities.Ambient}]";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.U64(Capabilities.Effective.Mask);
+        writer.U64(Capabilities.Permitted.Mask);
+        writer.U64(Capabilities.Inheritable.Mask);
+        writer.U64(Capabilities.Ambient.Mask);
+    }
+
+    protected override string Advice(int errno) => errno == Errno.EPERM
+        ? " A capability in the effective, inheritable or ambient set must also be in the permitted (and, for ambient, inheritable) set."
         : "";
 }
 

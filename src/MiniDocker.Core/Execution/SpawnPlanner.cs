@@ -135,11 +135,19 @@ internal static class SpawnPlanner
         if (lateCgroupNamespace) steps.Add(new UnshareStep([NamespaceType.Cgroup]));
     }
 
+    /// <summary>
+    /// The bounding set shrinks while still root, the uid changes (keeping capabilities when the
+    /// specification gives a non-root user some), then capset sets what the program starts with.
+    /// </summary>
     private static void AddProcessSteps(List<PlanStep> steps, ProcessSpec process)
     {
         steps.Add(new ChdirStep(process.Cwd));
         steps.Add(new UmaskStep(process.User.Umask ?? DefaultUmask));
-        steps.Add(new SetCredentialsStep(process.User.Uid, process.User.Gid, [.. process.User.AdditionalGids]));
+        var capabilities = process.Capabilities?.ToCapabilities();
+        if (capabilities is not null) steps.Add(new DropBoundingStep(capabilities.Bounding));
+        bool keep = capabilities is not null && process.User.Uid != 0 && capabilities.Permitted.Count > 0;
+        steps.Add(new SetCredentialsStep(process.User.Uid, process.User.Gid, [.. process.User.AdditionalGids], keep));
+        if (capabilities is not null) steps.Add(new SetCapabilitiesStep(capabilities));
         if (process.NoNewPrivileges) steps.Add(new NoNewPrivilegesStep());
     }
 

@@ -25,7 +25,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -61,7 +64,7 @@ enum {
     OP_ROOTFS = 5, OP_MOUNT = 6, OP_BIND = 7, OP_MKNOD = 8, OP_SYMLINK = 9,
     OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
     OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
-    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24, OP_UNSHARE = 25,
+    OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24, OP_UNSHARE = 25, OP_DROP_BOUNDING = 26, OP_CAPSET = 27, OP_SECCOMP = 28,
 };
 
 enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
@@ -544,10 +547,56 @@ static void op_credentials(struct cursor *c)
     gid_t *groups = calloc(n ? n : 1, sizeof *groups);
     if (!groups) fail(ENOMEM);
     for (uint32_t i = 0; i < n; i++) groups[i] = u32(c);
+    int keep_caps = (int)u32(c);
     CHECK(setgroups(n, groups));
     CHECK(setresgid(gid, gid, gid));
+    /* Without KEEPCAPS, leaving uid 0 empties the permitted set, and the capset that
+     * follows could not give the user the capabilities the plan says it keeps. */
+    if (keep_caps) CHECK(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0));
     CHECK(setresuid(uid, uid, uid));
+    if (keep_caps) CHECK(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0));
     free(groups);
+}
+
+/* Done while still root with CAP_SETPCAP: drop every capability not kept from the bounding set. */
+static void op_drop_bounding(struct cursor *c)
+{
+    uint64_t keep = u64(c);
+    for (int cap = 0; cap < 64; cap++) {
+        if (keep & (1ULL << cap)) continue;
+        /* EINVAL: a capability this kernel does not have. */
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) fail(errno);
+    }
+}
+
+static void op_capset(struct cursor *c)
+{
+    uint64_t effective = u64(c), permitted = u64(c), inheritable = u64(c), ambient = u64(c);
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2] = {
+        { (uint32_t)effective, (uint32_t)permitted, (uint32_t)inheritable },
+        { (uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), (uint32_t)(inheritable >> 32) },
+    };
+    CHECK(syscall(SYS_capset, &header, data));
+    CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0));
+    for (int cap = 0; cap < 64; cap++) {
+        if ((ambient & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) fail(errno);
+    }
+}
+
+/* The filter was compiled by the host; stage-0 only loads its instructions. */
+static void op_seccomp(struct cursor *c)
+{
+    uint32_t flags = u32(c);
+    uint32_t count = u32(c);
+    if (count == 0 || count > 65535 || (size_t)(c->end - c->p) < (size_t)count * sizeof(struct sock_filter)) fail(EBADMSG);
+    struct sock_filter *code = malloc(count * sizeof *code);
+    if (!code) fail(ENOMEM);
+    memcpy(code, c->p, count * sizeof *code);
+    c->p += count * sizeof *code;
+    struct sock_fprog prog = { .len = (unsigned short)count, .filter = code };
+    CHECK(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog));
+    free(code);
 }
 
 static void op_no_new_privs(struct cursor *c)
@@ -737,6 +786,9 @@ int main(int argc, char **argv)
         case OP_MASK_PATH: op_mask_path(&s); break;
         case OP_READONLY_PATH: op_readonly_path(&s); break;
         case OP_UNSHARE: op_unshare(&s); break;
+        case OP_DROP_BOUNDING: op_drop_bounding(&s); break;
+        case OP_CAPSET: op_capset(&s); break;
+        case OP_SECCOMP: op_seccomp(&s); break;
         default: fail(EOPNOTSUPP);
         }
     }

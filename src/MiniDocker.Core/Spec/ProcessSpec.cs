@@ -21,6 +21,9 @@ public sealed record ProcessSpec
     /// <summary>Resource limits set before the program starts.</summary>
     public IList<RlimitSpec> Rlimits { get; init; } = [];
 
+    /// <summary>The capability sets; null keeps every capability the runtime has (a privileged container).</summary>
+    public LinuxCapabilitiesSpec? Capabilities { get; init; }
+
     /// <summary>Whether <c>PR_SET_NO_NEW_PRIVS</c> is set, so setuid binaries cannot gain privileges.</summary>
     public bool NoNewPrivileges { get; init; }
 }

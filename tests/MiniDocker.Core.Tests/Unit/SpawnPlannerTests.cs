@@ -43,6 +43,23 @@ public sealed class SpawnPlannerTests
     }
 
     [Fact]
+    public void Capabilities_are_bounded_as_root_kept_across_the_uid_change_and_set_last()
+    {
+        var plan = PlanOf(new ContainerBuilder().WithRootfs("/").WithUser(1000, 1000)
+            .WithCapabilities(Security.Capabilities.CapabilitySet.Of(Security.Capabilities.Capability.NetBindService)).WithCommand("/bin/true"));
+        var bounding = IndexOf<DropBoundingStep>(plan);
+        var credentials = IndexOf<SetCredentialsStep>(plan);
+        var capset = IndexOf<SetCapabilitiesStep>(plan);
+        Assert.True(bounding < credentials && credentials < capset && capset < plan.Steps.Count - 1);
+        // A non-root user gets capabilities only in the bounding set (Docker's rule), so nothing to keep.
+        Assert.False(((SetCredentialsStep)plan.Steps[credentials]).KeepCapabilities);
+        Assert.Equal(0UL, ((SetCapabilitiesStep)plan.Steps[capset]).Capabilities.Effective.Mask);
+
+        var privileged = PlanOf(new ContainerBuilder().WithRootfs("/").WithPrivileged().WithCommand("/bin/true"));
+        Assert.DoesNotContain(privileged.Steps, s => s is DropBoundingStep or SetCapabilitiesStep or MaskPathStep);
+    }
+
+    [Fact]
     public void Clone_flags_are_the_namespaces_asked_for()
     {
         var plan = PlanOf(new ContainerBuilder().WithNamespaces(NamespaceType.Mount, NamespaceType.Pid).WithCommand("/bin/true"));
