@@ -1,8 +1,36 @@
-// A separate host process for the tests that kill the host: it starts one container,
-// prints "<container pid> <state directory>" and waits to be killed.
+// A separate host process for tests that need a process of their own:
 //   MiniDocker.TestHost <engine root> <cgroup parent> <rootfs> tied|detached
+//       starts one container, prints "<container pid> <state directory>", waits to be killed;
+//   MiniDocker.TestHost sandbox <directory>
+//       confines its main thread with a seccomp filter that refuses mkdir, and tries it there
+//       and on another thread.
 using MiniDocker;
 using MiniDocker.Containers;
+using MiniDocker.Security.Seccomp;
+
+if (args[0] == "sandbox")
+{
+    var profile = SeccompProfile.Parse("""
+        { "defaultAction": "SCMP_ACT_ALLOW",
+          "syscalls": [ { "names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13 } ] }
+        """);
+    // A thread running before the filter is loaded stays unconfined; threads started after inherit it.
+    using var go = new ManualResetEventSlim();
+    string? result = null;
+    var other = new Thread(() =>
+    {
+        go.Wait();
+        result = TryMkdir(args[1] + "-b");
+    });
+    other.Start();
+    profile.Compile().ApplyToCurrentThread();
+    var sandboxed = TryMkdir(args[1] + "-a");
+    go.Set();
+    other.Join();
+    Console.WriteLine($"sandboxed thread: mkdir {sandboxed}");
+    Console.WriteLine($"other thread: mkdir {result}");
+    return 0;
+}
 
 var engine = new ContainerEngine(new MiniDockerOptions { RootDirectory = args[0], CgroupParent = args[1] });
 var container = await engine.CreateContainer()
@@ -12,3 +40,18 @@ var container = await engine.CreateContainer()
     .StartAsync();
 Console.WriteLine($"{container.Pid} {container.StateDirectory}");
 await Task.Delay(Timeout.Infinite);
+return 0;
+
+static string TryMkdir(string path)
+{
+    try
+    {
+        Directory.CreateDirectory(path);
+        Directory.Delete(path);
+        return "allowed";
+    }
+    catch (UnauthorizedAccessException)
+    {
+        return "refused";
+    }
+}

@@ -28,7 +28,8 @@ public sealed partial class Container
 
         var process = ExecProcess(command, options);
         var namespaces = (Spec.Linux?.Namespaces ?? []).Select(n => NamespaceTypeExtensions.FromOciName(n.Type)).ToHashSet();
-        var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached, Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null);
+        var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached,
+            Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null, Spec.Linux?.Seccomp);
 
         int n = Interlocked.Increment(ref _execCount);
         var stdoutPath = Path.Combine(StateDirectory, $"exec-{n}.stdout");

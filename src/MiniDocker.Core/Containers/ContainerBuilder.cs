@@ -4,6 +4,7 @@ using MiniDocker.Cgroups;
 using MiniDocker.Execution;
 using MiniDocker.Namespaces;
 using MiniDocker.Security.Capabilities;
+using MiniDocker.Security.Seccomp;
 using MiniDocker.Spec;
 
 namespace MiniDocker.Containers;
@@ -146,6 +147,13 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithCapabilities(CapabilitySet capabilities) =>
         With(_settings with { Capabilities = capabilities ?? throw new ArgumentNullException(nameof(capabilities)) });
 
+    /// <summary>
+    /// Sets the seccomp profile (Docker's default when not called); null runs the container
+    /// unconfined, as <c>--security-opt seccomp=unconfined</c>. The profile's capability and
+    /// architecture conditions are decided for this container when it is built.
+    /// </summary>
+    public ContainerBuilder WithSeccomp(SeccompProfile? profile) => With(_settings with { Seccomp = profile });
+
     /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
     public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
 
@@ -275,6 +283,8 @@ public sealed partial class ContainerBuilder
             {
                 Namespaces = [.. namespaces.Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
                 RootfsPropagation = "rprivate",
+                Seccomp = s.Privileged || s.Seccomp is null ? null
+                    : LinuxSeccompSpec.From(s.Seccomp.Resolve(new SeccompCompileOptions { Capabilities = s.Capabilities })),
                 Resources = ResourceLimitsMapping.ToSpec(s.Resources),
                 MaskedPaths = s.Privileged ? [] : [.. DefaultMaskedPaths],
                 ReadonlyPaths = s.Privileged ? [] : [.. DefaultReadonlyPaths],
@@ -341,6 +351,7 @@ public sealed partial class ContainerBuilder
         public bool Detached { get; init; }
         public ResourceLimits Resources { get; init; } = ResourceLimits.Empty;
         public CapabilitySet Capabilities { get; init; } = CapabilitySet.DockerDefault;
+        public SeccompProfile? Seccomp { get; init; } = SeccompProfile.DockerDefault;
         public bool NoNewPrivileges { get; init; }
         public bool Privileged { get; init; }
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);

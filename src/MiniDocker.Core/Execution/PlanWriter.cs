@@ -30,6 +30,8 @@ internal sealed class PlanWriter
         span[count] = 0;
     }
 
+    public void Bytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
+
     public void Strings(IReadOnlyList<string> values)
     {
         U32((uint)values.Count);

@@ -143,6 +143,28 @@ internal sealed record SetCapabilitiesStep(ProcessCapabilities Capabilities) : P
         : "";
 }
 
+/// <summary>seccomp(SECCOMP_SET_MODE_FILTER) of a filter the host compiled; stage-0 only loads the instructions.</summary>
+internal sealed record SeccompStep(byte[] Program, int Instructions, bool AfterNoNewPrivileges) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.Seccomp;
+
+    public override string Describe() => $"seccomp(SECCOMP_SET_MODE_FILTER, {Instructions} BPF instructions)";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.U32(0);
+        writer.U32((uint)Instructions);
+        writer.Bytes(Program);
+    }
+
+    protected override string Advice(int errno) => errno switch
+    {
+        Errno.EACCES => " Loading a filter needs no_new_privs or CAP_SYS_ADMIN.",
+        Errno.EPERM or Errno.ENOSYS => " The seccomp profile denies a syscall stage-0 makes after loading it (setuid, capset, prctl, execve …); allow it, or set no-new-privileges so the filter is loaded last.",
+        _ => "",
+    };
+}
+
 /// <summary>prctl(PR_SET_NO_NEW_PRIVS): setuid binaries and file capabilities grant nothing.</summary>
 internal sealed record NoNewPrivilegesStep : PlanStep
 {

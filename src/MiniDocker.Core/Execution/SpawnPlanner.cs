@@ -83,7 +83,7 @@ internal static class SpawnPlanner
             steps.Add(new SetRlimitStep(rlimit.Type, Rlimits.Resource(rlimit.Type), rlimit.Soft, rlimit.Hard));
         if (process.Terminal) steps.Add(new SetupTerminalStep());
 
-        AddProcessSteps(steps, process);
+        AddProcessSteps(steps, process, linux.Seccomp);
         var flags = ExecFlags.NewSession
             | (process.Terminal ? ExecFlags.ControllingTerminal : 0)
             | (options.Init ? ExecFlags.Init : 0)
@@ -98,7 +98,8 @@ internal static class SpawnPlanner
     /// <param name="process">The process to run.</param>
     /// <param name="dieWithHost">Kill the process when the host dies.</param>
     /// <param name="cgroupDirectory">The container's cgroup v2 directory to clone into, or null.</param>
-    public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost, string? cgroupDirectory = null)
+    /// <param name="seccomp">The container's seccomp filter, which exec'd processes get too.</param>
+    public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost, string? cgroupDirectory = null, LinuxSeccompSpec? seccomp = null)
     {
         SpecValidator.ValidateProcess(process);
         var steps = new List<PlanStep>();
@@ -110,7 +111,7 @@ internal static class SpawnPlanner
             inherited.Add(path);
         }
         AddClone(steps, inherited, [], cgroupDirectory);
-        AddProcessSteps(steps, process);
+        AddProcessSteps(steps, process, seccomp);
         steps.Add(new ExecStep(process.Args[0], [.. process.Args], [.. process.Env], dieWithHost ? ExecFlags.DieWithHost : ExecFlags.None));
         return new SpawnPlan(steps, inherited);
     }
@@ -139,16 +140,22 @@ internal static class SpawnPlanner
     /// The bounding set shrinks while still root, the uid changes (keeping capabilities when the
     /// specification gives a non-root user some), then capset sets what the program starts with.
     /// </summary>
-    private static void AddProcessSteps(List<PlanStep> steps, ProcessSpec process)
+    private static void AddProcessSteps(List<PlanStep> steps, ProcessSpec process, LinuxSeccompSpec? seccompSpec)
     {
         steps.Add(new ChdirStep(process.Cwd));
         steps.Add(new UmaskStep(process.User.Umask ?? DefaultUmask));
         var capabilities = process.Capabilities?.ToCapabilities();
+        // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability steps
+        // drop: then the filter goes in first (as runc does), and must allow what follows.
+        var seccomp = seccompSpec is null ? null : SeccompPrograms.Get(seccompSpec, !process.NoNewPrivileges);
+        if (seccomp is { AfterNoNewPrivileges: false }) steps.Add(seccomp);
         if (capabilities is not null) steps.Add(new DropBoundingStep(capabilities.Bounding));
         bool keep = capabilities is not null && process.User.Uid != 0 && capabilities.Permitted.Count > 0;
         steps.Add(new SetCredentialsStep(process.User.Uid, process.User.Gid, [.. process.User.AdditionalGids], keep));
         if (capabilities is not null) steps.Add(new SetCapabilitiesStep(capabilities));
         if (process.NoNewPrivileges) steps.Add(new NoNewPrivilegesStep());
+        // Last before execve, so nothing stage-0 does is filtered.
+        if (seccomp is { AfterNoNewPrivileges: true }) steps.Add(seccomp);
     }
 
     private static ulong Propagation(string? propagation) => propagation switch

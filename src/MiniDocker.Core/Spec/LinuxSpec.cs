@@ -21,6 +21,9 @@ public sealed record LinuxSpec
     /// <summary>Paths made read-only inside the container.</summary>
     public IList<string> ReadonlyPaths { get; init; } = [];
 
+    /// <summary>The seccomp filter; null runs the container unconfined.</summary>
+    public LinuxSeccompSpec? Seccomp { get; init; }
+
     /// <summary>Resource limits applied through the container's cgroup.</summary>
     public LinuxResourcesSpec? Resources { get; init; }
 

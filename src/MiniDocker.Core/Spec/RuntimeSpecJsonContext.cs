@@ -9,4 +9,5 @@ namespace MiniDocker.Spec;
     WriteIndented = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip)]
 [JsonSerializable(typeof(RuntimeSpec))]
+[JsonSerializable(typeof(LinuxSeccompSpec))]
 internal sealed partial class RuntimeSpecJsonContext : JsonSerializerContext;

@@ -62,9 +62,13 @@ internal static class SeccompCompiler
             asm.JumpIf(JgeK, X32SyscallBit, reject, native);
             asm.Mark(native);
         }
-        // Newer than anything the profile names: the profile cannot have meant to deny it.
-        var newest = rules.Count > 0 ? rules.Keys.Max() : table.Values.Max();
-        asm.JumpIf(JgtK, (uint)newest, enosys, dispatch);
+        // A deny-by-default profile cannot have meant to deny a syscall newer than any it names:
+        // ENOSYS tells libc to fall back. An allow-by-default profile allows those anyway.
+        if (profile.DefaultAction is not (SeccompAction.Allow or SeccompAction.Log))
+        {
+            var newest = rules.Count > 0 ? rules.Keys.Max() : table.Values.Max();
+            asm.JumpIf(JgtK, (uint)newest, enosys, dispatch);
+        }
         asm.Mark(dispatch);
 
         var entries = rules.Select(kv => (Number: kv.Key, Rules: kv.Value, Label: asm.NewLabel())).ToArray();

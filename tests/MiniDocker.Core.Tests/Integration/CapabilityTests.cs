@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MiniDocker.Security.Capabilities;
 using MiniDocker.Tests.Infrastructure;
@@ -67,7 +66,7 @@ public sealed class CapabilityTests(TestEnvironment env)
     {
         using var rootfs = env.CreateRootfs();
         var euid = Path.Combine(rootfs.Path, "bin", "euid");
-        CompileStatic(euid, "#include <stdio.h>\n#include <unistd.h>\nint main(void){printf(\"euid=%d\\n\", (int)geteuid());return 0;}\n");
+        NativeProgram.Compile(euid, "#include <stdio.h>\n#include <unistd.h>\nint main(void){printf(\"euid=%d\\n\", (int)geteuid());return 0;}\n");
         File.SetUnixFileMode(euid, (UnixFileMode)Convert.ToInt32("4755", 8));
         await using var test = env.CreateEngine();
 
@@ -77,16 +76,5 @@ public sealed class CapabilityTests(TestEnvironment env)
         Assert.Equal("euid=0\n", plain);
         Assert.Contains("euid=1000\n", confined);
         Assert.Contains("NoNewPrivs:\t1", confined);
-    }
-
-    private static void CompileStatic(string output, string source)
-    {
-        var file = output + ".c";
-        File.WriteAllText(file, source);
-        using var cc = Process.Start(new ProcessStartInfo("cc", ["-static", "-O2", "-o", output, file]) { RedirectStandardError = true })!;
-        var errors = cc.StandardError.ReadToEnd();
-        cc.WaitForExit();
-        File.Delete(file);
-        Assert.True(cc.ExitCode == 0, $"cc failed: {errors}");
     }
 }

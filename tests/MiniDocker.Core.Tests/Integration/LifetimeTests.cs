@@ -29,7 +29,9 @@ public sealed class LifetimeTests(TestEnvironment env)
 
         var after = HostSnapshot.Take();
         // Fewer is fine (the runtime closes files of its own); more would be a leak.
-        Assert.True(after.OpenFds <= before.OpenFds, $"The host had {before.OpenFds} fds open before and {after.OpenFds} after.");
+        Assert.Equal(before.EngineFds(test.Root), after.EngineFds(test.Root));
+        Assert.True(after.OpenFds <= before.OpenFds + 2,
+            $"The host had {before.OpenFds} fds open before and {after.OpenFds} after; new: {string.Join(", ", after.Fds.Except(before.Fds))}");
         Assert.Equal(before.Mounts, after.Mounts);
         Assert.Equal(before.Children, after.Children);
         Assert.Empty(test.StoreListing());
