@@ -29,6 +29,8 @@ internal sealed class CgroupV1Driver : ICgroupDriver
 
     public CgroupVersion Version => CgroupVersion.V1;
 
+    public bool EnforcesDeviceRules => _bases.ContainsKey("devices");
+
     public string Describe(string group) => Dir("memory", group) ?? Directories(group).First();
 
     public void Create(string group)
@@ -75,6 +77,16 @@ internal sealed class CgroupV1Driver : ICgroupDriver
         if (limits.PidsLimit is { } pids)
             _fs.WriteFile(Path.Join(Dir("pids", group) ?? throw Missing("pids"), "pids.max"), pids < 0 ? "max" : Format(pids));
         ApplyBlockIo(group, limits);
+        if (limits.Devices is { } devices) ApplyDevices(group, devices);
+    }
+
+    /// <summary>Deny everything, then allow the list: what is not listed cannot be opened or created.</summary>
+    private void ApplyDevices(string group, IReadOnlyList<DeviceRule> rules)
+    {
+        if (Dir("devices", group) is not { } dir) return; // reported through EnforcesDeviceRules
+        _fs.WriteFile(Path.Join(dir, "devices.deny"), "a");
+        foreach (var rule in rules)
+            _fs.WriteFile(Path.Join(dir, rule.Allow ? "devices.allow" : "devices.deny"), rule.ToString());
     }
 
     public void AddProcess(string group, int pid)

@@ -31,6 +31,10 @@ internal sealed class CgroupV2Driver : ICgroupDriver
 
     public CgroupVersion Version => CgroupVersion.V2;
 
+    // v2 has no devices file: the access list is an eBPF program attached to the cgroup,
+    // which this version does not load yet. The engine says so in its log.
+    public bool EnforcesDeviceRules => false;
+
     public string Describe(string group) => Path.Join(_base, group);
 
     public void Create(string group)

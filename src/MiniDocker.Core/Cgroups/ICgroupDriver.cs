@@ -8,6 +8,9 @@ internal interface ICgroupDriver
 {
     CgroupVersion Version { get; }
 
+    /// <summary>Whether <see cref="ResourceLimits.Devices"/> is enforced (v1 devices controller).</summary>
+    bool EnforcesDeviceRules { get; }
+
     /// <summary>Where the group lives, for messages (the first directory on v1).</summary>
     string Describe(string group);
 

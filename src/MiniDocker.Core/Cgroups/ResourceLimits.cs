@@ -48,6 +48,12 @@ public sealed record ResourceLimits
     /// <summary>Per-device bandwidth and operation throttles.</summary>
     public IReadOnlyList<BlockIoDeviceLimit> BlockIoDeviceLimits { get; init; } = [];
 
+    /// <summary>
+    /// The device access list; null leaves device access unrestricted. Every rule is applied
+    /// after denying everything, so the list is what the container may use.
+    /// </summary>
+    public IReadOnlyList<DeviceRule>? Devices { get; init; }
+
     /// <summary>Whether nothing is limited.</summary>
     public bool IsEmpty => this == Empty;
 
@@ -74,6 +80,7 @@ public sealed record ResourceLimits
             PidsLimit = update.PidsLimit ?? PidsLimit,
             BlockIoWeight = update.BlockIoWeight ?? BlockIoWeight,
             BlockIoDeviceLimits = update.BlockIoDeviceLimits.Count > 0 ? update.BlockIoDeviceLimits : BlockIoDeviceLimits,
+            Devices = update.Devices ?? Devices,
         };
     }
 
@@ -86,7 +93,8 @@ public sealed record ResourceLimits
         && CpuShares == other.CpuShares && CpuWeight == other.CpuWeight
         && CpusetCpus == other.CpusetCpus && CpusetMems == other.CpusetMems
         && PidsLimit == other.PidsLimit && BlockIoWeight == other.BlockIoWeight
-        && BlockIoDeviceLimits.SequenceEqual(other.BlockIoDeviceLimits);
+        && BlockIoDeviceLimits.SequenceEqual(other.BlockIoDeviceLimits)
+        && (Devices ?? []).SequenceEqual(other.Devices ?? []) && (Devices is null) == (other.Devices is null);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(MemoryBytes, Cpus, CpuShares, PidsLimit, CpusetCpus, BlockIoDeviceLimits.Count);

@@ -40,6 +40,10 @@ internal static class ResourceLimitsMapping
                     ThrottleWriteIopsDevice = Throttles(devices, d => d.WriteOperationsPerSecond),
                 },
             Unified = unified,
+            Devices = limits.Devices?.Select(d => new LinuxDeviceCgroupSpec
+            {
+                Allow = d.Allow, Type = d.Type.ToString(), Major = d.Major, Minor = d.Minor, Access = d.Access,
+            }).ToList(),
         };
     }
 
@@ -69,6 +73,7 @@ internal static class ResourceLimitsMapping
             PidsLimit = spec.Pids?.Limit,
             BlockIoWeight = spec.BlockIo?.Weight,
             BlockIoDeviceLimits = [.. devices.Values],
+            Devices = spec.Devices?.Select(d => new DeviceRule(d.Allow, d.Type is { Length: > 0 } t ? t[0] : 'a', d.Major, d.Minor, d.Access)).ToList(),
         };
 
         void Merge(IList<LinuxThrottleDeviceSpec> throttles, Func<BlockIoDeviceLimit, ulong, BlockIoDeviceLimit> set)

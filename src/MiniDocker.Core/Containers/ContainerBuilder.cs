@@ -154,6 +154,20 @@ public sealed partial class ContainerBuilder
     /// </summary>
     public ContainerBuilder WithSeccomp(SeccompProfile? profile) => With(_settings with { Seccomp = profile });
 
+    /// <summary>
+    /// Gives the container a host device (as <c>docker run --device</c>): the node is created in its
+    /// /dev and the device access list lets it use it with <paramref name="permissions"/> (r, w, m).
+    /// </summary>
+    public ContainerBuilder WithDevice(string hostPath, string? containerPath = null, string permissions = "rwm")
+    {
+        var device = HostDevice.Of(hostPath);
+        if (permissions.Length == 0 || permissions.Any(c => c is not ('r' or 'w' or 'm')))
+            throw new ContainerConfigurationException($"Device permissions \"{permissions}\" must be made of r, w and m.");
+        var node = device with { Path = containerPath ?? hostPath };
+        var rule = new DeviceRule(true, node.Type[0], node.Major, node.Minor, permissions);
+        return With(_settings with { Devices = _settings.Devices.Add((node, rule)) });
+    }
+
     /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
     public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
 
@@ -285,7 +299,11 @@ public sealed partial class ContainerBuilder
                 RootfsPropagation = "rprivate",
                 Seccomp = s.Privileged || s.Seccomp is null ? null
                     : LinuxSeccompSpec.From(s.Seccomp.Resolve(new SeccompCompileOptions { Capabilities = s.Capabilities })),
-                Resources = ResourceLimitsMapping.ToSpec(s.Resources),
+                Resources = ResourceLimitsMapping.ToSpec(s.Resources with
+                {
+                    Devices = s.Privileged ? null : [.. DeviceRule.DefaultAllowed, .. s.Devices.Select(d => d.Rule)],
+                }),
+                Devices = [.. s.Devices.Select(d => d.Node)],
                 MaskedPaths = s.Privileged ? [] : [.. DefaultMaskedPaths],
                 ReadonlyPaths = s.Privileged ? [] : [.. DefaultReadonlyPaths],
             },
@@ -354,6 +372,7 @@ public sealed partial class ContainerBuilder
         public SeccompProfile? Seccomp { get; init; } = SeccompProfile.DockerDefault;
         public bool NoNewPrivileges { get; init; }
         public bool Privileged { get; init; }
+        public ImmutableList<(DeviceSpec Node, DeviceRule Rule)> Devices { get; init; } = [];
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }
 }

@@ -25,6 +25,7 @@ public sealed class ContainerEngine : IAsyncDisposable
     private readonly Lazy<ICgroupDriver> _cgroups;
     private readonly string _cgroupParent;
     private int _disposed;
+    private int _deviceWarningGiven;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">Settings; the defaults when null.</param>
@@ -92,6 +93,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         Cgroup? cgroup = null;
         try
         {
+            if (limits.Devices is not null && !_cgroups.Value.EnforcesDeviceRules && Interlocked.Exchange(ref _deviceWarningGiven, 1) == 0)
+                MiniDockerLog.DeviceRulesNotEnforced(_logger, _cgroups.Value.Version.ToString());
             cgroup = Cgroup.Create(_cgroups.Value, cgroupPath, limits);
             Directory.CreateDirectory(directory);
             await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), spec.ToJson(), cancellationToken).ConfigureAwait(false);

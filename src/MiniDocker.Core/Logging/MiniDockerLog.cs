@@ -23,6 +23,9 @@ internal static partial class MiniDockerLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Container {Name} did not stop within {Timeout} of SIGTERM; sending SIGKILL")]
     public static partial void StopTimedOut(ILogger logger, string name, TimeSpan timeout);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The device access list is not enforced on this host's cgroup {Version} (v2 needs an eBPF device program, which this version does not load); containers can open any device node they can create or are given")]
+    public static partial void DeviceRulesNotEnforced(ILogger logger, string version);
+
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Container {Name} ended, but its cgroup could not be cleaned up: {Reason}")]
     public static partial void CgroupCleanupFailed(ILogger logger, string name, string reason);
 

@@ -16,8 +16,30 @@ public sealed record LinuxResourcesSpec
     [System.Text.Json.Serialization.JsonPropertyName("blockIO")]
     public LinuxBlockIoSpec? BlockIo { get; init; }
 
+    /// <summary>The device access list (allow/deny rules); absent leaves devices unrestricted.</summary>
+    public IList<LinuxDeviceCgroupSpec>? Devices { get; init; }
+
     /// <summary>cgroup v2 files written as they are (<c>memory.high</c>, <c>cpu.weight</c> …).</summary>
     public IDictionary<string, string> Unified { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>One device rule (<c>linux.resources.devices[]</c>).</summary>
+public sealed record LinuxDeviceCgroupSpec
+{
+    /// <summary>Allow or deny.</summary>
+    public bool Allow { get; init; }
+
+    /// <summary>"c", "b" or "a".</summary>
+    public string Type { get; init; } = "a";
+
+    /// <summary>The major number; absent for any.</summary>
+    public long? Major { get; init; }
+
+    /// <summary>The minor number; absent for any.</summary>
+    public long? Minor { get; init; }
+
+    /// <summary>Any of "r", "w", "m".</summary>
+    public string Access { get; init; } = "rwm";
 }
 
 /// <summary><c>linux.resources.memory</c>.</summary>
