@@ -168,6 +168,19 @@ public sealed partial class ContainerBuilder
         return With(_settings with { Devices = _settings.Devices.Add((node, rule)) });
     }
 
+    /// <summary>
+    /// Runs the container in a user namespace of its own: container uids and gids
+    /// 0..<paramref name="size"/>-1 are host ids from <paramref name="hostId"/>, so the container's
+    /// root is an unprivileged user on the host. (As root the engine writes the maps itself;
+    /// otherwise newuidmap/newgidmap check them against /etc/subuid and /etc/subgid.)
+    /// </summary>
+    public ContainerBuilder WithUserNamespace(uint hostId, uint size = 65536) =>
+        WithUserNamespace([new UserNamespaces.IdMapping(0, hostId, size)], [new UserNamespaces.IdMapping(0, hostId, size)]);
+
+    /// <summary>Runs the container in a user namespace of its own with these uid and gid maps.</summary>
+    public ContainerBuilder WithUserNamespace(IReadOnlyList<UserNamespaces.IdMapping> uidMappings, IReadOnlyList<UserNamespaces.IdMapping> gidMappings) =>
+        With(_settings with { UidMappings = [.. uidMappings], GidMappings = [.. gidMappings] });
+
     /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
     public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
 
@@ -295,7 +308,9 @@ public sealed partial class ContainerBuilder
             Mounts = mounts,
             Linux = new LinuxSpec
             {
-                Namespaces = [.. namespaces.Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
+                Namespaces = [.. namespaces.Concat(s.UidMappings.IsEmpty ? [] : [NamespaceType.User]).Distinct().Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
+                UidMappings = [.. s.UidMappings.Select(m => new IdMappingSpec { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size })],
+                GidMappings = [.. s.GidMappings.Select(m => new IdMappingSpec { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size })],
                 RootfsPropagation = "rprivate",
                 Seccomp = s.Privileged || s.Seccomp is null ? null
                     : LinuxSeccompSpec.From(s.Seccomp.Resolve(new SeccompCompileOptions { Capabilities = s.Capabilities })),
@@ -373,6 +388,8 @@ public sealed partial class ContainerBuilder
         public bool NoNewPrivileges { get; init; }
         public bool Privileged { get; init; }
         public ImmutableList<(DeviceSpec Node, DeviceRule Rule)> Devices { get; init; } = [];
+        public ImmutableArray<UserNamespaces.IdMapping> UidMappings { get; init; } = [];
+        public ImmutableArray<UserNamespaces.IdMapping> GidMappings { get; init; } = [];
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }
 }

@@ -107,7 +107,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
             opened.Add(stdin);
 
-            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), JoinCgroup(cgroup), cancellationToken).ConfigureAwait(false);
+            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup), cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
 
             var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
@@ -135,6 +135,21 @@ public sealed class ContainerEngine : IAsyncDisposable
         await Task.WhenAll(_containers.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
         // The parent stays while another engine's containers are in it; rmdir says so with EBUSY.
         if (_cgroups.IsValueCreated) _cgroups.Value.Delete(_cgroupParent);
+    }
+
+    /// <summary>What the host does while a new container's first process waits: id maps, then the cgroup.</summary>
+    private static Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup)
+    {
+        var join = JoinCgroup(cgroup);
+        var linux = spec.Linux;
+        if (linux is null || !linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path))) return join;
+        var uids = linux.UidMappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size)).ToList();
+        var gids = linux.GidMappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size)).ToList();
+        return async (pid, cancellationToken) =>
+        {
+            await UserNamespaces.IdMapWriter.WriteAsync(pid, uids, gids, cancellationToken).ConfigureAwait(false);
+            if (join is not null) await join(pid, cancellationToken).ConfigureAwait(false);
+        };
     }
 
     /// <summary>

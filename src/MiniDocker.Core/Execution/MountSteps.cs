@@ -74,6 +74,7 @@ internal sealed record MountStep(string Source, string Target, string FsType, ul
         Errno.ELOOP => $" {Target} in the root filesystem is a symbolic link that leads nowhere inside the container; make it a directory.",
         Errno.EROFS => $" {Target} does not exist in the read-only root filesystem; create it in the image or drop WithReadOnlyRootfs().",
         Errno.ENOTDIR => $" {Target} or one of its parents in the root filesystem is not a directory.",
+        Errno.EACCES => $" In a user namespace the container's root cannot create {Target} in a root filesystem owned by host users; create it in the image.",
         _ => "",
     };
 }
@@ -100,6 +101,7 @@ internal sealed record BindMountStep(string Source, string Target, bool Recursiv
     protected override string Advice(int errno) => errno switch
     {
         Errno.ENOENT => $" Check that the host path {Source} exists.",
+        Errno.EACCES => $" In a user namespace the container's root cannot create {Target} in a root filesystem owned by host users; create it in the image.",
         Errno.ELOOP => $" {Target} in the root filesystem is a symbolic link that leads nowhere inside the container.",
         Errno.EROFS => $" {Target} does not exist in the read-only root filesystem; create it in the image or drop WithReadOnlyRootfs().",
         _ => "",

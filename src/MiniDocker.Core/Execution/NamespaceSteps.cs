@@ -50,6 +50,26 @@ internal sealed record WaitForHostStep : PlanStep
     }
 }
 
+/// <summary>setresgid(0)/setresuid(0) once the host has written the maps: the child becomes the user namespace's root.</summary>
+internal sealed record BecomeNamespaceRootStep : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.SetCredentials;
+
+    public override string Describe() => "setgroups([]), setresgid(0, 0, 0), setresuid(0, 0, 0) — root of the new user namespace";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.U32(0);
+        writer.U32(0);
+        writer.U32(0);
+        writer.U32(0);
+    }
+
+    protected override string Advice(int errno) => errno == Errno.EINVAL
+        ? " Container uid or gid 0 is not in the user namespace's map."
+        : "";
+}
+
 /// <summary>Brings up "lo" in a new network namespace, as every container runtime does.</summary>
 internal sealed record LoopbackUpStep : PlanStep
 {

@@ -134,6 +134,9 @@ internal static class SpawnPlanner
         }
         steps.Add(new WaitForHostStep());
         if (lateCgroupNamespace) steps.Add(new UnshareStep([NamespaceType.Cgroup]));
+        // The maps are written now: become the new namespace's root, whose capabilities
+        // every later step (mounts, hostname, setgroups) needs.
+        if (created.Contains(NamespaceType.User)) steps.Add(new BecomeNamespaceRootStep());
     }
 
     /// <summary>

@@ -31,10 +31,7 @@ internal static class SpecValidator
             if (ns.Path is { Length: > 0 } path && !File.Exists(path))
                 throw Invalid($"The {ns.Type} namespace to join, {path}, does not exist; is the process it belonged to still running?");
         }
-        // Refused rather than half-done: a user namespace without its id maps written by the
-        // host would run the container as "nobody" with mounts that fail.
-        if (seen.Contains(NamespaceType.User) || spec.Linux?.UidMappings.Count > 0 || spec.Linux?.GidMappings.Count > 0)
-            throw Invalid("User namespaces and uid/gid mappings are not supported by this version of MiniDocker yet; leave NamespaceType.User out.");
+        ValidateUserNamespace(spec, seen);
         foreach (var path in (spec.Linux?.MaskedPaths ?? []).Concat(spec.Linux?.ReadonlyPaths ?? []))
         {
             if (!path.StartsWith('/'))
@@ -61,6 +58,44 @@ internal static class SpecValidator
             }
         }
     }
+
+    private static void ValidateUserNamespace(RuntimeSpec spec, HashSet<NamespaceType> namespaces)
+    {
+        var linux = spec.Linux ?? new LinuxSpec();
+        bool ownUserNamespace = linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
+        bool mapped = linux.UidMappings.Count > 0 || linux.GidMappings.Count > 0;
+        if (mapped && !ownUserNamespace)
+            throw Invalid("uid/gid mappings apply to a user namespace of the container's own; add NamespaceType.User.");
+        if (!ownUserNamespace) return;
+        if (linux.UidMappings.Count == 0 || linux.GidMappings.Count == 0)
+            throw Invalid("A user namespace needs both a uid and a gid mapping; give them with WithUserNamespace(...).");
+        foreach (var (name, maps) in new[] { ("uid", linux.UidMappings), ("gid", linux.GidMappings) })
+        {
+            if (maps.Count > 340) throw Invalid($"The {name} map has {maps.Count} ranges; the kernel takes at most 340.");
+            foreach (var m in maps)
+            {
+                if (m.Size == 0) throw Invalid($"The {name} mapping {m.ContainerId} {m.HostId} {m.Size} covers no ids.");
+                if ((ulong)m.HostId + m.Size > uint.MaxValue || (ulong)m.ContainerId + m.Size > uint.MaxValue)
+                    throw Invalid($"The {name} mapping {m.ContainerId} {m.HostId} {m.Size} runs past the last id.");
+            }
+            var sorted = maps.OrderBy(m => m.ContainerId).ToList();
+            for (int i = 1; i < sorted.Count; i++)
+            {
+                if ((ulong)sorted[i - 1].ContainerId + sorted[i - 1].Size > sorted[i].ContainerId)
+                    throw Invalid($"The {name} mappings starting at container ids {sorted[i - 1].ContainerId} and {sorted[i].ContainerId} overlap.");
+            }
+        }
+        var process = spec.Process!;
+        if (!Mapped(linux.UidMappings, process.User.Uid))
+            throw Invalid($"The container's uid {process.User.Uid} is not in its uid map, so the process could not run as it; extend the map or choose another uid.");
+        if (!Mapped(linux.GidMappings, process.User.Gid) || process.User.AdditionalGids.Any(g => !Mapped(linux.GidMappings, g)))
+            throw Invalid("The container's gid or a supplementary group is not in its gid map; extend the map or choose other groups.");
+        if (!Mapped(linux.UidMappings, 0) || !Mapped(linux.GidMappings, 0))
+            throw Invalid("The user namespace must map container uid and gid 0: the container is set up as its root.");
+        _ = namespaces;
+    }
+
+    private static bool Mapped(IList<IdMappingSpec> maps, uint id) => maps.Any(m => id >= m.ContainerId && id - m.ContainerId < m.Size);
 
     public static void ValidateProcess(ProcessSpec process)
     {

@@ -46,7 +46,8 @@ public sealed class ContainerBuilderTests
     [InlineData("bad-rlimit", "is not a resource limit")]
     [InlineData("soft-above-hard", "above the hard limit")]
     [InlineData("tty-and-stdin", "WithTty and WithStdin")]
-    [InlineData("user-namespace", "User namespaces and uid/gid mappings are not supported")]
+    [InlineData("user-namespace", "needs both a uid and a gid mapping")]
+    [InlineData("unmapped-user", "uid 1000 is not in its uid map")]
     public void Build_refuses_invalid_settings_with_a_message_that_says_what_to_change(string which, string expected)
     {
         var ok = new ContainerBuilder().WithRootfs("/").WithCommand("/bin/true");
@@ -64,6 +65,7 @@ public sealed class ContainerBuilderTests
             "bad-rlimit" => ok.WithRlimit("RLIMIT_BOGUS", 1, 1),
             "soft-above-hard" => ok.WithRlimit("RLIMIT_NOFILE", 10, 5),
             "user-namespace" => ok.WithNamespaces(Namespaces.NamespaceType.Mount, Namespaces.NamespaceType.User),
+            "unmapped-user" => ok.WithUserNamespace(100000, 1000).WithUser(1000, 0),
             _ => ok.WithTty().WithStdin(),
         };
         var e = Assert.Throws<ContainerConfigurationException>(() => builder.Build());
