@@ -29,7 +29,7 @@ public sealed partial class Container
         var process = ExecProcess(command, options);
         var namespaces = (Spec.Linux?.Namespaces ?? []).Select(n => NamespaceTypeExtensions.FromOciName(n.Type)).ToHashSet();
         var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached,
-            Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null, Spec.Linux?.Seccomp);
+            Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null, Spec.Linux?.Seccomp, _definition.Landlock);
 
         int n = Interlocked.Increment(ref _execCount);
         var stdoutPath = Path.Combine(StateDirectory, $"exec-{n}.stdout");
@@ -87,6 +87,8 @@ public sealed partial class Container
             Cwd = options.WorkingDirectory ?? main.Cwd,
             User = user,
             Capabilities = capabilities,
+            ApparmorProfile = main.ApparmorProfile,
+            SelinuxLabel = main.SelinuxLabel,
             NoNewPrivileges = main.NoNewPrivileges,
         };
     }

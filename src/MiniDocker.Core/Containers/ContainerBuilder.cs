@@ -181,6 +181,21 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithUserNamespace(IReadOnlyList<UserNamespaces.IdMapping> uidMappings, IReadOnlyList<UserNamespaces.IdMapping> gidMappings) =>
         With(_settings with { UidMappings = [.. uidMappings], GidMappings = [.. gidMappings] });
 
+    /// <summary>
+    /// Confines the container's processes with Landlock as well: only the rights the policy grants,
+    /// only where it grants them (paths inside the container).
+    /// </summary>
+    /// <example><c>.WithLandlock(LandlockPolicy.Create().AllowReadExecute("/bin", "/usr", "/lib").AllowRead("/etc").AllowReadWrite("/tmp", "/dev"))</c></example>
+    public ContainerBuilder WithLandlock(Security.Landlock.LandlockPolicy policy) => With(_settings with { Landlock = policy });
+
+    /// <summary>Runs the process under an AppArmor profile loaded on the host.</summary>
+    /// <exception cref="ContainerConfigurationException">AppArmor is not active on this host (at Build()).</exception>
+    public ContainerBuilder WithAppArmorProfile(string profile) => With(_settings with { AppArmorProfile = profile });
+
+    /// <summary>Runs the process with an SELinux label.</summary>
+    /// <exception cref="ContainerConfigurationException">SELinux is not active on this host (at Build()).</exception>
+    public ContainerBuilder WithSelinuxLabel(string label) => With(_settings with { SelinuxLabel = label });
+
     /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
     public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
 
@@ -244,13 +259,19 @@ public sealed partial class ContainerBuilder
             if (size <= 0)
                 throw new ContainerConfigurationException($"The tmpfs size for {path} is {size} bytes; give a positive size or null for the kernel's default.");
         }
+        if (s.AppArmorProfile is not null && !Security.Lsm.LinuxSecurityModules.AppArmorEnabled)
+            throw new ContainerConfigurationException($"AppArmor profile \"{s.AppArmorProfile}\" was asked for, but AppArmor is not active on this host; drop WithAppArmorProfile or enable AppArmor.");
+        if (s.SelinuxLabel is not null && !Security.Lsm.LinuxSecurityModules.SelinuxEnabled)
+            throw new ContainerConfigurationException($"SELinux label \"{s.SelinuxLabel}\" was asked for, but SELinux is not active on this host; drop WithSelinuxLabel or enable SELinux.");
+        if (s.Landlock is not null && Security.Lsm.LinuxSecurityModules.LandlockAbi == 0)
+            throw new ContainerConfigurationException("Landlock was asked for, but this kernel does not have it enabled (it needs Linux 5.13 and landlock in the lsm= list); drop WithLandlock or enable it.");
         if (s.Tty && s.OpenStdin)
             throw new ContainerConfigurationException("WithTty and WithStdin both give the container a stdin; with a terminal, write to Container.Stdin (the terminal) and leave WithStdin off.");
 
         ResourceLimitsValidator.Validate(s.Resources, HostResources.Current);
         var spec = ToSpec(s);
         SpecValidator.Validate(spec);
-        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin);
+        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock);
     }
 
     /// <summary>
@@ -261,7 +282,7 @@ public sealed partial class ContainerBuilder
     {
         var definition = Build();
         var plan = _engine?.Plan(definition, "<container id>")
-            ?? SpawnPlanner.ForContainer(definition.Spec, new SpawnOptions(definition.Init, !definition.Detached));
+            ?? SpawnPlanner.ForContainer(definition.Spec, new SpawnOptions(definition.Init, !definition.Detached, Landlock: definition.Landlock));
         return "Host: posix_spawn(stage-0 from a sealed memfd) with fds 0-2 = stdio, 3 = this plan, 4 = sync socket; then in stage-0:\n"
             + plan.Render();
     }
@@ -301,6 +322,8 @@ public sealed partial class ContainerBuilder
                 Cwd = s.WorkingDirectory,
                 Rlimits = [.. Rlimits(s)],
                 Capabilities = s.Privileged ? null : LinuxCapabilitiesSpec.From(ProcessCapabilities.ForUser(s.Capabilities, s.Uid)),
+                ApparmorProfile = s.AppArmorProfile,
+                SelinuxLabel = s.SelinuxLabel,
                 NoNewPrivileges = s.NoNewPrivileges,
             },
             Root = new RootSpec { Path = s.Rootfs, Readonly = s.HostRootfs || s.ReadOnlyRootfs },
@@ -389,6 +412,9 @@ public sealed partial class ContainerBuilder
         public bool Privileged { get; init; }
         public ImmutableList<(DeviceSpec Node, DeviceRule Rule)> Devices { get; init; } = [];
         public ImmutableArray<UserNamespaces.IdMapping> UidMappings { get; init; } = [];
+        public Security.Landlock.LandlockPolicy? Landlock { get; init; }
+        public string? AppArmorProfile { get; init; }
+        public string? SelinuxLabel { get; init; }
         public ImmutableArray<UserNamespaces.IdMapping> GidMappings { get; init; } = [];
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }

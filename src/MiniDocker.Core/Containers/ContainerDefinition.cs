@@ -8,8 +8,9 @@ namespace MiniDocker.Containers;
 /// </summary>
 public sealed record ContainerDefinition
 {
-    internal ContainerDefinition(RuntimeSpec spec, string? name, bool init, bool detached, bool openStdin)
+    internal ContainerDefinition(RuntimeSpec spec, string? name, bool init, bool detached, bool openStdin, Security.Landlock.LandlockPolicy? landlock = null)
     {
+        Landlock = landlock;
         Spec = spec;
         Name = name;
         Init = init;
@@ -28,6 +29,9 @@ public sealed record ContainerDefinition
 
     /// <summary>Whether the container keeps running when the host process dies.</summary>
     public bool Detached { get; }
+
+    /// <summary>The Landlock policy confining the container's processes, if any (the OCI specification has no field for it).</summary>
+    public Security.Landlock.LandlockPolicy? Landlock { get; }
 
     /// <summary>Whether the container's stdin is a pipe the host can write to.</summary>
     public bool OpenStdin { get; }

@@ -183,7 +183,7 @@ public sealed class ContainerEngine : IAsyncDisposable
     internal SpawnPlan Plan(ContainerDefinition definition, string id, Spec.RuntimeSpec? spec = null) =>
         SpawnPlanner.ForContainer(
             spec ?? definition.Spec,
-            new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}")));
+            new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}"), definition.Landlock));
 
     internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);
 

@@ -31,4 +31,6 @@ internal enum PlanOpcode : uint
     DropBounding = 26,
     SetCapabilities = 27,
     Seccomp = 28,
+    Landlock = 29,
+    WriteLsmAttribute = 30,
 }

@@ -1,5 +1,6 @@
 using MiniDocker.Interop;
 using MiniDocker.Security.Capabilities;
+using MiniDocker.Security.Landlock;
 
 namespace MiniDocker.Execution;
 
@@ -163,6 +164,52 @@ internal sealed record SeccompStep(byte[] Program, int Instructions, bool AfterN
         Errno.EPERM or Errno.ENOSYS => " The seccomp profile denies a syscall stage-0 makes after loading it (setuid, capset, prctl, execve …); allow it, or set no-new-privileges so the filter is loaded last.",
         _ => "",
     };
+}
+
+/// <summary>Creates a Landlock ruleset, adds a rule per path (opened inside the container) and restricts itself.</summary>
+internal sealed record LandlockStep(LandlockAccess Handled, IReadOnlyList<LandlockRule> Rules) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.Landlock;
+
+    public override string Describe() =>
+        $"landlock_create_ruleset(handled: {Handled}), {string.Join(", ", Rules.Select(r => $"add_rule({Quote(r.Path)}: {r.Access & Handled})"))}, landlock_restrict_self()";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.U64((ulong)Handled);
+        writer.U64((ulong)LandlockAccess.FileRights);
+        writer.U32((uint)Rules.Count);
+        foreach (var rule in Rules)
+        {
+            writer.String(rule.Path);
+            writer.U64((ulong)rule.Access);
+        }
+    }
+
+    protected override string Advice(int errno) => errno switch
+    {
+        Errno.ENOENT => " A Landlock rule names a path that does not exist in the container.",
+        Errno.EOPNOTSUPP or Errno.ENOSYS => " Landlock is not enabled in this kernel (lsm= boot parameter).",
+        _ => "",
+    };
+}
+
+/// <summary>Writes the label an LSM applies at the next execve (AppArmor profile or SELinux context).</summary>
+internal sealed record WriteLsmAttributeStep(string Path, string Value) : PlanStep
+{
+    public override PlanOpcode Opcode => PlanOpcode.WriteLsmAttribute;
+
+    public override string Describe() => $"write({Quote(Path)}, {Quote(Value)})";
+
+    public override void WritePayload(PlanWriter writer)
+    {
+        writer.String(Path);
+        writer.String(Value);
+    }
+
+    protected override string Advice(int errno) => errno is Errno.ENOENT or Errno.EINVAL
+        ? " The security profile or label is not loaded on this host."
+        : "";
 }
 
 /// <summary>prctl(PR_SET_NO_NEW_PRIVS): setuid binaries and file capabilities grant nothing.</summary>

@@ -4,4 +4,5 @@ namespace MiniDocker.Execution;
 /// <param name="Init">Keep stage-0 as PID 1 to reap zombies and forward signals.</param>
 /// <param name="DieWithHost">Kill the container when the host process dies (not detached).</param>
 /// <param name="CgroupDirectory">A cgroup v2 directory to clone the child into; null when the host joins it to its cgroup instead.</param>
-internal sealed record SpawnOptions(bool Init, bool DieWithHost, string? CgroupDirectory = null);
+/// <param name="Landlock">A Landlock policy to confine the container's processes with.</param>
+internal sealed record SpawnOptions(bool Init, bool DieWithHost, string? CgroupDirectory = null, Security.Landlock.LandlockPolicy? Landlock = null);

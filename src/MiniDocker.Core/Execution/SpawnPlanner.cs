@@ -83,7 +83,7 @@ internal static class SpawnPlanner
             steps.Add(new SetRlimitStep(rlimit.Type, Rlimits.Resource(rlimit.Type), rlimit.Soft, rlimit.Hard));
         if (process.Terminal) steps.Add(new SetupTerminalStep());
 
-        AddProcessSteps(steps, process, linux.Seccomp);
+        AddProcessSteps(steps, process, linux.Seccomp, options.Landlock);
         var flags = ExecFlags.NewSession
             | (process.Terminal ? ExecFlags.ControllingTerminal : 0)
             | (options.Init ? ExecFlags.Init : 0)
@@ -99,7 +99,9 @@ internal static class SpawnPlanner
     /// <param name="dieWithHost">Kill the process when the host dies.</param>
     /// <param name="cgroupDirectory">The container's cgroup v2 directory to clone into, or null.</param>
     /// <param name="seccomp">The container's seccomp filter, which exec'd processes get too.</param>
-    public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost, string? cgroupDirectory = null, LinuxSeccompSpec? seccomp = null)
+    /// <param name="landlock">The container's Landlock policy, which exec'd processes get too.</param>
+    public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost,
+        string? cgroupDirectory = null, LinuxSeccompSpec? seccomp = null, Security.Landlock.LandlockPolicy? landlock = null)
     {
         SpecValidator.ValidateProcess(process);
         var steps = new List<PlanStep>();
@@ -111,7 +113,7 @@ internal static class SpawnPlanner
             inherited.Add(path);
         }
         AddClone(steps, inherited, [], cgroupDirectory);
-        AddProcessSteps(steps, process, seccomp);
+        AddProcessSteps(steps, process, seccomp, landlock);
         steps.Add(new ExecStep(process.Args[0], [.. process.Args], [.. process.Env], dieWithHost ? ExecFlags.DieWithHost : ExecFlags.None));
         return new SpawnPlan(steps, inherited);
     }
@@ -143,10 +145,14 @@ internal static class SpawnPlanner
     /// The bounding set shrinks while still root, the uid changes (keeping capabilities when the
     /// specification gives a non-root user some), then capset sets what the program starts with.
     /// </summary>
-    private static void AddProcessSteps(List<PlanStep> steps, ProcessSpec process, LinuxSeccompSpec? seccompSpec)
+    private static void AddProcessSteps(List<PlanStep> steps, ProcessSpec process, LinuxSeccompSpec? seccompSpec, Security.Landlock.LandlockPolicy? landlock)
     {
         steps.Add(new ChdirStep(process.Cwd));
         steps.Add(new UmaskStep(process.User.Umask ?? DefaultUmask));
+        // Landlock needs no_new_privs or CAP_SYS_ADMIN: applied while stage-0 is still root.
+        if (landlock is not null) steps.Add(LandlockStepFor(landlock));
+        if (process.ApparmorProfile is { } profile) steps.Add(new WriteLsmAttributeStep("/proc/self/attr/apparmor/exec", "exec " + profile));
+        if (process.SelinuxLabel is { } label) steps.Add(new WriteLsmAttributeStep("/proc/self/attr/exec", label));
         var capabilities = process.Capabilities?.ToCapabilities();
         // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the capability steps
         // drop: then the filter goes in first (as runc does), and must allow what follows.
@@ -159,6 +165,14 @@ internal static class SpawnPlanner
         if (process.NoNewPrivileges) steps.Add(new NoNewPrivilegesStep());
         // Last before execve, so nothing stage-0 does is filtered.
         if (seccomp is { AfterNoNewPrivileges: true }) steps.Add(seccomp);
+    }
+
+    private static LandlockStep LandlockStepFor(Security.Landlock.LandlockPolicy policy)
+    {
+        var supported = Security.Lsm.LinuxSecurityModules.LandlockSupportedAccess;
+        if (supported == Security.Landlock.LandlockAccess.None)
+            throw new ContainerConfigurationException("Landlock is not available in this kernel (it needs Linux 5.13 and landlock in the lsm= list); remove WithLandlock or enable it.");
+        return new LandlockStep(policy.Handled & supported, policy.Rules);
     }
 
     private static ulong Propagation(string? propagation) => propagation switch

@@ -65,6 +65,7 @@ enum {
     OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
     OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
     OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24, OP_UNSHARE = 25, OP_DROP_BOUNDING = 26, OP_CAPSET = 27, OP_SECCOMP = 28,
+    OP_LANDLOCK = 29, OP_WRITE_ATTR = 30,
 };
 
 enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
@@ -584,6 +585,49 @@ static void op_capset(struct cursor *c)
     }
 }
 
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+
+/* Landlock: the host decided the handled rights and the rules; stage-0 opens the paths
+ * (inside the container, after pivot_root) and restricts itself and what it executes. */
+static void op_landlock(struct cursor *c)
+{
+    uint64_t handled = u64(c);
+    uint64_t file_rights = u64(c);
+    uint32_t count = u32(c);
+    int ruleset = (int)syscall(SYS_landlock_create_ruleset, &handled, sizeof handled, 0);
+    if (ruleset < 0) fail(errno);
+    for (uint32_t i = 0; i < count; i++) {
+        const char *path = str(c);
+        uint64_t access = u64(c);
+        int fd = open(path, O_PATH | O_CLOEXEC);
+        if (fd < 0) fail(errno);
+        struct stat st;
+        CHECK(fstat(fd, &st));
+        /* A rule on a file may only carry the rights that apply to files. */
+        if (!S_ISDIR(st.st_mode)) access &= file_rights;
+        struct __attribute__((packed)) { uint64_t allowed_access; int32_t parent_fd; } beneath = { access & handled, fd };
+        if (beneath.allowed_access && syscall(SYS_landlock_add_rule, ruleset, 1 /* LANDLOCK_RULE_PATH_BENEATH */, &beneath, 0) < 0) fail(errno);
+        close(fd);
+    }
+    CHECK(syscall(SYS_landlock_restrict_self, ruleset, 0));
+    close(ruleset);
+}
+
+/* Writes an LSM attribute such as /proc/self/attr/apparmor/exec: the label the next execve takes. */
+static void op_write_attr(struct cursor *c)
+{
+    const char *path = str(c);
+    const char *value = str(c);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail(errno);
+    if (write(fd, value, strlen(value)) < 0) fail(errno);
+    close(fd);
+}
+
 /* The filter was compiled by the host; stage-0 only loads its instructions. */
 static void op_seccomp(struct cursor *c)
 {
@@ -789,6 +833,8 @@ int main(int argc, char **argv)
         case OP_DROP_BOUNDING: op_drop_bounding(&s); break;
         case OP_CAPSET: op_capset(&s); break;
         case OP_SECCOMP: op_seccomp(&s); break;
+        case OP_LANDLOCK: op_landlock(&s); break;
+        case OP_WRITE_ATTR: op_write_attr(&s); break;
         default: fail(EOPNOTSUPP);
         }
     }

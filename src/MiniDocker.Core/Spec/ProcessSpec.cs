@@ -24,6 +24,12 @@ public sealed record ProcessSpec
     /// <summary>The capability sets; null keeps every capability the runtime has (a privileged container).</summary>
     public LinuxCapabilitiesSpec? Capabilities { get; init; }
 
+    /// <summary>The AppArmor profile the process runs under.</summary>
+    public string? ApparmorProfile { get; init; }
+
+    /// <summary>The SELinux label the process runs with.</summary>
+    public string? SelinuxLabel { get; init; }
+
     /// <summary>Whether <c>PR_SET_NO_NEW_PRIVS</c> is set, so setuid binaries cannot gain privileges.</summary>
     public bool NoNewPrivileges { get; init; }
 }
