@@ -15,6 +15,13 @@ public sealed class MiniDockerOptions
     /// </summary>
     public string CgroupParent { get; set; } = "/minidocker";
 
+    /// <summary>
+    /// Whether a container with its own user namespace sees its rootfs through an idmapped mount
+    /// (image files owned by host root belong to the container's root). Where the filesystem
+    /// cannot be idmapped, or when this is false, host-owned files show as the overflow uid.
+    /// </summary>
+    public bool IdmappedRootfs { get; set; } = true;
+
     /// <summary>How long <c>StopAsync</c> waits after SIGTERM before it sends SIGKILL, when the caller gives no time; Docker's 10 s.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -137,18 +137,26 @@ public sealed class ContainerEngine : IAsyncDisposable
         if (_cgroups.IsValueCreated) _cgroups.Value.Delete(_cgroupParent);
     }
 
-    /// <summary>What the host does while a new container's first process waits: id maps, then the cgroup.</summary>
-    private static Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup)
+    /// <summary>
+    /// What the host does while a new container's first process waits: id maps, the cgroup, and
+    /// in a user namespace the (idmapped) rootfs tree that stage-0 receives after "go".
+    /// </summary>
+    private Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup)
     {
         var join = JoinCgroup(cgroup);
         var linux = spec.Linux;
         if (linux is null || !linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path))) return join;
         var uids = linux.UidMappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size)).ToList();
         var gids = linux.GidMappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size)).ToList();
+        var rootfs = spec.Root!.Path;
         return async (pid, cancellationToken) =>
         {
             await UserNamespaces.IdMapWriter.WriteAsync(pid, uids, gids, cancellationToken).ConfigureAwait(false);
             if (join is not null) await join(pid, cancellationToken).ConfigureAwait(false);
+            if (rootfs == "/") return [];
+            var (tree, idmapped) = UserNamespaces.IdmappedRootfs.Create(rootfs, pid, Options.IdmappedRootfs);
+            if (Options.IdmappedRootfs && !idmapped) MiniDockerLog.IdmapRefused(_logger, rootfs);
+            return [tree];
         };
     }
 
@@ -162,7 +170,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             : (pid, _) =>
             {
                 cgroup.AddProcess(pid);
-                return ValueTask.CompletedTask;
+                return ValueTask.FromResult<IReadOnlyList<SafeFd>>([]);
             };
 
     /// <summary>

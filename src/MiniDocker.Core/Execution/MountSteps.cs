@@ -17,14 +17,19 @@ internal sealed record SetPropagationStep(ulong Flags) : PlanStep
 /// <paramref name="ReadOnly"/> every mount of the tree becomes read-only at once (the host
 /// rootfs, whose submounts must not be writable and whose mount points all exist).
 /// </summary>
-internal sealed record BindRootfsStep(string Path, bool ReadOnly) : PlanStep
+/// <param name="Path">The rootfs on the host.</param>
+/// <param name="ReadOnly">Make every mount of the tree read-only at once.</param>
+/// <param name="FromHost">The host passes the cloned tree (idmapped where it can) after "go".</param>
+internal sealed record BindRootfsStep(string Path, bool ReadOnly, bool FromHost = false) : PlanStep
 {
     public override PlanOpcode Opcode => PlanOpcode.BindRootfs;
 
     private ulong Attributes => ReadOnly ? MountFlags.MOUNT_ATTR_RDONLY : 0;
 
     public override string Describe() =>
-        $"open_tree({Quote(Path)}, OPEN_TREE_CLONE|AT_RECURSIVE)"
+        (FromHost
+            ? $"recvmsg(SCM_RIGHTS) of the host's clone of {Quote(Path)} (idmapped to this user namespace where the filesystem allows)"
+            : $"open_tree({Quote(Path)}, OPEN_TREE_CLONE|AT_RECURSIVE)")
         + (ReadOnly ? ", mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)" : "")
         + $", move_mount(→ {Quote(Path)})";
 
@@ -32,6 +37,7 @@ internal sealed record BindRootfsStep(string Path, bool ReadOnly) : PlanStep
     {
         writer.String(Path);
         writer.U64(Attributes);
+        writer.U32(FromHost ? 1u : 0u);
     }
 
     protected override string Advice(int errno) => errno == Errno.ENOENT

@@ -51,7 +51,9 @@ internal static class SpawnPlanner
         // The host's "/" has every mount point already, and its submounts must be
         // read-only too; an image's root is made read-only after its mounts are in.
         bool hostRoot = root.Path == "/";
-        steps.Add(new BindRootfsStep(root.Path, root.Readonly && hostRoot));
+        // In a user namespace the host clones the rootfs (and idmaps it): see IdmappedRootfs.
+        bool fromHost = created.Contains(NamespaceType.User) && !hostRoot;
+        steps.Add(new BindRootfsStep(root.Path, root.Readonly && hostRoot, fromHost));
 
         bool devIsMounted = false, ptsIsMounted = false;
         foreach (var mount in spec.Mounts)

@@ -14,8 +14,11 @@ namespace MiniDocker.Execution;
 /// </summary>
 internal sealed class Stage0Launcher(ILogger logger)
 {
-    /// <summary>Host-side work done while the child waits for "go" (cgroups, id maps, network).</summary>
-    public delegate ValueTask OutsideSetup(int childPid, CancellationToken cancellationToken);
+    /// <summary>
+    /// Host-side work done while the child waits for "go" (cgroups, id maps, network). It returns
+    /// fds to pass to the child after "go", in the order the plan receives them.
+    /// </summary>
+    public delegate ValueTask<IReadOnlyList<SafeFd>> OutsideSetup(int childPid, CancellationToken cancellationToken);
 
     public async Task<LaunchedProcess> LaunchAsync(
         SpawnPlan plan, StdioHandles stdio, OutsideSetup? outsideSetup, CancellationToken cancellationToken)
@@ -30,8 +33,16 @@ internal sealed class Stage0Launcher(ILogger logger)
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (outsideSetup is not null) await outsideSetup(child.Pid, cancellationToken).ConfigureAwait(false);
-                channel.SendGo();
+                IReadOnlyList<SafeFd> passed = outsideSetup is null ? [] : await outsideSetup(child.Pid, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    channel.SendGo();
+                    foreach (var fd in passed) channel.SendFd(fd);
+                }
+                finally
+                {
+                    foreach (var fd in passed) fd.Dispose();
+                }
                 var terminal = await WaitForExecAsync(plan, channel, child, cancellationToken).ConfigureAwait(false);
                 return new LaunchedProcess(child, terminal);
             }

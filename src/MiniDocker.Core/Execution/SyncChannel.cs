@@ -52,6 +52,24 @@ internal sealed class SyncChannel : IDisposable
             throw Errno.Exception("send(sync socket, \"go\")");
     }
 
+    /// <summary>Passes an fd to the child as a record with SCM_RIGHTS.</summary>
+    public unsafe void SendFd(SafeFd fd)
+    {
+        var record = stackalloc int[3] { (int)SyncMessageType.PassedFd, 0, 0 };
+        int controlSize = sizeof(cmsghdr) + sizeof(int) + 4;
+        byte* control = stackalloc byte[controlSize];
+        new Span<byte>(control, controlSize).Clear();
+        var header = (cmsghdr*)control;
+        header->cmsg_len = (uint)(sizeof(cmsghdr) + sizeof(int));
+        header->cmsg_level = LibC.SOL_SOCKET;
+        header->cmsg_type = LibC.SCM_RIGHTS;
+        *(int*)(control + sizeof(cmsghdr)) = fd.Fd;
+        var iov = new iovec { iov_base = record, iov_len = (size_t)12 };
+        var msg = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = (uint)(sizeof(cmsghdr) + 8) };
+        if (LibC.sendmsg(_socket.Fd, &msg, LibC.MSG_NOSIGNAL) != 12)
+            throw Errno.Exception("sendmsg(sync socket, SCM_RIGHTS)");
+    }
+
     public void Dispose()
     {
         _passedFd?.Dispose();
@@ -113,6 +131,7 @@ internal enum SyncMessageType
     ChildPid = 1,
     Error = 2,
     Terminal = 3,
+    PassedFd = 4,
 }
 
 /// <summary>One record from stage-0; <paramref name="Fd"/> is the terminal master for <see cref="SyncMessageType.Terminal"/>.</summary>

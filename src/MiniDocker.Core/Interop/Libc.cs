@@ -65,6 +65,16 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
 
+    [LibraryImport(LibraryName, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long SyscallRaw(long number, nint a1, nint a2, nint a3, nint a4, nint a5);
+
+    /// <summary>A raw syscall with up to five arguments (numbers from 424 up are the same on every architecture).</summary>
+    public static long Syscall6(long number, nint a1, nint a2, nint a3, nint a4, nint a5)
+    {
+        Marshal.SetLastPInvokeError(0);
+        return SyscallRaw(number, a1, a2, a3, a4, a5);
+    }
+
     public static int PidfdOpen(int pid)
     {
         Marshal.SetLastPInvokeError(0);

@@ -23,6 +23,9 @@ internal static partial class MiniDockerLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Container {Name} did not stop within {Timeout} of SIGTERM; sending SIGKILL")]
     public static partial void StopTimedOut(ILogger logger, string name, TimeSpan timeout);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The rootfs {Rootfs} could not be idmapped (its filesystem or the kernel refuses); files owned by host users show as the overflow uid in the container")]
+    public static partial void IdmapRefused(ILogger logger, string rootfs);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The device access list is not enforced on this host's cgroup {Version} (v2 needs an eBPF device program, which this version does not load); containers can open any device node they can create or are given")]
     public static partial void DeviceRulesNotEnforced(ILogger logger, string version);
 

@@ -324,11 +324,33 @@ static void set_attr(int tree, uint64_t attr, int recursive)
     CHECK(syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof a));
 }
 
+/* Receives the fd the host passes after "go" (an idmapped rootfs tree). */
+static int receive_fd(void)
+{
+    int32_t m[3];
+    struct iovec iov = { m, sizeof m };
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    ssize_t n;
+    while ((n = recvmsg(SYNC_FD, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL)) < 0 && errno == EINTR)
+        ;
+    if (n < 0) fail(errno);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (n != sizeof m || !c || c->cmsg_type != SCM_RIGHTS) fail(EBADMSG);
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
 static void op_rootfs(struct cursor *c)
 {
     const char *path = str(c);
     uint64_t attr = u64(c);
-    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    int from_host = (int)u32(c);
+    /* In a user namespace the host clones the tree (idmapped where the filesystem allows),
+     * since mapping a mount needs privilege over the host's user namespace. */
+    int tree = from_host ? receive_fd()
+        : (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     if (tree < 0) fail(errno);
     set_attr(tree, attr, 1);
     CHECK(syscall(SYS_move_mount, tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH));

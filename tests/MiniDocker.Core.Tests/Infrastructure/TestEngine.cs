@@ -3,9 +3,15 @@ using MiniDocker.Containers;
 namespace MiniDocker.Tests.Infrastructure;
 
 /// <summary>An engine on a private root directory; disposing it checks that nothing was left and deletes the root.</summary>
-public sealed class TestEngine(string root, string cgroupParent) : IAsyncDisposable
+public sealed class TestEngine(string root, string cgroupParent, Action<MiniDockerOptions>? configure = null) : IAsyncDisposable
 {
-    public ContainerEngine Engine { get; } = new(new MiniDockerOptions { RootDirectory = root, CgroupParent = cgroupParent, StopTimeout = TimeSpan.FromSeconds(2) });
+    public ContainerEngine Engine { get; } = new(Configure(new MiniDockerOptions { RootDirectory = root, CgroupParent = cgroupParent, StopTimeout = TimeSpan.FromSeconds(2) }, configure));
+
+    private static MiniDockerOptions Configure(MiniDockerOptions options, Action<MiniDockerOptions>? configure)
+    {
+        configure?.Invoke(options);
+        return options;
+    }
 
     public string Root { get; } = root;
 

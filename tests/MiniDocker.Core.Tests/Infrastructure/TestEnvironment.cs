@@ -43,10 +43,10 @@ public sealed class TestEnvironment : IDisposable
         return BusyboxRootfs.Create(Scratch);
     }
 
-    public TestEngine CreateEngine()
+    public TestEngine CreateEngine(Action<MiniDockerOptions>? configure = null)
     {
         Require.Root();
-        return new TestEngine(Path.Combine(Scratch, "engine-" + Guid.NewGuid().ToString("N")[..8]), CgroupParent);
+        return new TestEngine(Path.Combine(Scratch, "engine-" + Guid.NewGuid().ToString("N")[..8]), CgroupParent, configure);
     }
 
     public void Dispose()

@@ -49,19 +49,33 @@ public sealed class UserNamespaceTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task Host_files_owned_by_root_are_not_the_containers_to_change()
+    public async Task The_rootfs_is_idmapped_so_image_files_belong_to_the_containers_root()
     {
         await using var test = env.CreateEngine();
+        using var rootfs = env.CreateRootfs();
+        var output = await test.Busybox(rootfs.Path).WithUserNamespace(HostBase).WithTmpfs("/not-in-image")
+            .ShellAsync("ls -ln /etc/passwd; echo made > /root/by-container-root && echo write-ok; test -d /not-in-image && echo mountpoint-made");
+        Assert.Matches(@"-rw-r--r--\s+1\s+0\s+0\s", output);
+        Assert.Contains("write-ok", output);
+        Assert.Contains("mountpoint-made", output);
+        // Through the idmapped mount, the container's root writes as the image's owner.
+        Assert.Equal(0u, Stat(Path.Combine(rootfs.Path, "root", "by-container-root")).Uid);
+    }
+
+    [Fact]
+    public async Task Without_idmapping_host_files_show_as_the_overflow_uid_and_stay_read_only()
+    {
+        await using var test = env.CreateEngine(o => o.IdmappedRootfs = false);
         var output = await test.Busybox(env.Rootfs).WithUserNamespace(HostBase)
             .ShellAsync("ls -ln /etc/passwd; (echo x >> /etc/passwd) 2>/dev/null && echo wrote || echo refused");
-        Assert.Contains("65534", output); // host root is unmapped: it shows as the overflow uid
+        Assert.Contains("65534", output);
         Assert.Contains("refused", output);
     }
 
     [Fact]
-    public async Task A_missing_mount_point_in_a_user_namespace_says_to_create_it_in_the_image()
+    public async Task Without_idmapping_a_missing_mount_point_says_to_create_it_in_the_image()
     {
-        await using var test = env.CreateEngine();
+        await using var test = env.CreateEngine(o => o.IdmappedRootfs = false);
         var e = await Assert.ThrowsAsync<Execution.ContainerStartException>(() =>
             test.Busybox(env.Rootfs).WithUserNamespace(HostBase).WithTmpfs("/not-in-image").WithCommand("/bin/true").StartAsync(Cancel));
         Assert.Contains("EACCES", e.Message);
