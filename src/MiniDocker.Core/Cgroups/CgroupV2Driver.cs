@@ -17,13 +17,16 @@ internal sealed class CgroupV2Driver : ICgroupDriver
 
     private readonly ICgroupFileSystem _fs;
     private readonly string _base;
+    private readonly Action<string, IReadOnlyList<DeviceRule>> _attachDevices;
 
     /// <param name="fs">The filesystem to act on.</param>
     /// <param name="baseDirectory">This process's own cgroup in the unified hierarchy.</param>
-    public CgroupV2Driver(ICgroupFileSystem fs, string baseDirectory)
+    /// <param name="attachDevices">Attaches a device access program to a cgroup directory; the eBPF loader by default.</param>
+    public CgroupV2Driver(ICgroupFileSystem fs, string baseDirectory, Action<string, IReadOnlyList<DeviceRule>>? attachDevices = null)
     {
         _fs = fs;
         _base = baseDirectory;
+        _attachDevices = attachDevices ?? DeviceProgram.Attach;
     }
 
     public static CgroupV2Driver FromMounts(CgroupMounts mounts) =>
@@ -31,9 +34,8 @@ internal sealed class CgroupV2Driver : ICgroupDriver
 
     public CgroupVersion Version => CgroupVersion.V2;
 
-    // v2 has no devices file: the access list is an eBPF program attached to the cgroup,
-    // which this version does not load yet. The engine says so in its log.
-    public bool EnforcesDeviceRules => false;
+    // v2 has no devices file: the access list is an eBPF program attached to the cgroup.
+    public bool EnforcesDeviceRules => true;
 
     public string Describe(string group) => Path.Join(_base, group);
 
@@ -51,6 +53,7 @@ internal sealed class CgroupV2Driver : ICgroupDriver
     public void Apply(string group, ResourceLimits limits)
     {
         var dir = Path.Join(_base, group);
+        if (limits.Devices is { } devices) _attachDevices(dir, devices);
         if (limits.MemoryBytes is { } memory) Write(dir, "memory", "memory.max", Format(memory));
         if (limits.MemorySwapBytes is { } swap)
         {

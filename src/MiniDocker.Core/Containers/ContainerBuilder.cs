@@ -177,6 +177,20 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithUserNamespace(uint hostId, uint size = 65536) =>
         WithUserNamespace([new UserNamespaces.IdMapping(0, hostId, size)], [new UserNamespaces.IdMapping(0, hostId, size)]);
 
+    /// <summary>
+    /// Runs the container in a user namespace of its own, mapped to this process's user's first
+    /// ranges in /etc/subuid and /etc/subgid (as rootless Podman does).
+    /// </summary>
+    /// <exception cref="ContainerConfigurationException">The user has no range there.</exception>
+    public ContainerBuilder WithUserNamespace()
+    {
+        var uid = UserNamespaces.SubordinateIds.ForCurrentUser("/etc/subuid");
+        var gid = UserNamespaces.SubordinateIds.ForCurrentUser("/etc/subgid");
+        if (uid is null || gid is null)
+            throw new ContainerConfigurationException($"User {Environment.UserName} has no range in /etc/subuid and /etc/subgid; add one (usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {Environment.UserName}) or give the mapping with WithUserNamespace(hostId).");
+        return WithUserNamespace([uid], [gid]);
+    }
+
     /// <summary>Runs the container in a user namespace of its own with these uid and gid maps.</summary>
     public ContainerBuilder WithUserNamespace(IReadOnlyList<UserNamespaces.IdMapping> uidMappings, IReadOnlyList<UserNamespaces.IdMapping> gidMappings) =>
         With(_settings with { UidMappings = [.. uidMappings], GidMappings = [.. gidMappings] });

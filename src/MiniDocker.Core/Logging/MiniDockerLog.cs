@@ -26,7 +26,7 @@ internal static partial class MiniDockerLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The rootfs {Rootfs} could not be idmapped (its filesystem or the kernel refuses); files owned by host users show as the overflow uid in the container")]
     public static partial void IdmapRefused(ILogger logger, string rootfs);
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The device access list is not enforced on this host's cgroup {Version} (v2 needs an eBPF device program, which this version does not load); containers can open any device node they can create or are given")]
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The device access list is not enforced on this host's cgroup {Version}: no devices controller is mounted; containers can open any device node they can create or are given")]
     public static partial void DeviceRulesNotEnforced(ILogger logger, string version);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Container {Name} ended, but its cgroup could not be cleaned up: {Reason}")]

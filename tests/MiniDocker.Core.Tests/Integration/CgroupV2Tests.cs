@@ -69,6 +69,25 @@ public sealed class CgroupV2Tests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task The_device_access_list_is_an_eBPF_program_on_the_v2_cgroup()
+    {
+        if (!File.Exists("/dev/fuse")) Assert.Skip("/dev/fuse is missing.");
+        var (engine, root) = CreateV2Engine();
+        await using (engine)
+        {
+            const string Script = "mknod /root/f-$$ c 10 229; (exec 3<>/root/f-$$) 2>/dev/null && echo open-ok || echo open-refused; rm /root/f-$$; echo x > /dev/null && echo null-ok";
+            var confined = await engine.CreateContainer().WithRootfs(env.Rootfs).ShellAsync(Script);
+            Assert.Contains("open-refused", confined);
+            Assert.Contains("null-ok", confined);
+
+            var given = await engine.CreateContainer().WithRootfs(env.Rootfs).WithDevice("/dev/fuse", "/dev/fuse", "rw")
+                .ShellAsync("(exec 3<>/dev/fuse) 2>/dev/null && echo open-ok || echo open-refused");
+            Assert.Contains("open-ok", given);
+        }
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Fact]
     public async Task A_limit_whose_controller_v2_lacks_here_gets_a_clear_error_and_leaves_nothing()
     {
         var (engine, root) = CreateV2Engine();
