@@ -145,7 +145,7 @@ public sealed partial class ContainerBuilder
     /// <summary>Sets the capabilities the container's processes may hold (Docker's default set when not called).</summary>
     /// <example><c>.WithCapabilities(CapabilitySet.DockerDefault.Without(Capability.NetRaw))</c></example>
     public ContainerBuilder WithCapabilities(CapabilitySet capabilities) =>
-        With(_settings with { Capabilities = capabilities ?? throw new ArgumentNullException(nameof(capabilities)) });
+        With(_settings with { Capabilities = capabilities ?? throw new ArgumentNullException(nameof(capabilities)), ProcessCapabilities = null });
 
     /// <summary>
     /// Sets the seccomp profile (Docker's default when not called); null runs the container
@@ -209,6 +209,13 @@ public sealed partial class ContainerBuilder
     /// <summary>Runs the process with an SELinux label.</summary>
     /// <exception cref="ContainerConfigurationException">SELinux is not active on this host (at Build()).</exception>
     public ContainerBuilder WithSelinuxLabel(string label) => With(_settings with { SelinuxLabel = label });
+
+    /// <summary>
+    /// Sets all five capability sets as the OCI specification has them (for example to give a
+    /// non-root user an ambient capability); <see cref="WithCapabilities(CapabilitySet)"/> covers the usual case.
+    /// </summary>
+    public ContainerBuilder WithCapabilities(ProcessCapabilities capabilities) =>
+        With(_settings with { ProcessCapabilities = capabilities ?? throw new ArgumentNullException(nameof(capabilities)) });
 
     /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
     public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
@@ -335,7 +342,7 @@ public sealed partial class ContainerBuilder
                 Env = [.. environment.Select(kv => $"{kv.Key}={kv.Value}")],
                 Cwd = s.WorkingDirectory,
                 Rlimits = [.. Rlimits(s)],
-                Capabilities = s.Privileged ? null : LinuxCapabilitiesSpec.From(ProcessCapabilities.ForUser(s.Capabilities, s.Uid)),
+                Capabilities = s.Privileged ? null : LinuxCapabilitiesSpec.From(s.ProcessCapabilities ?? ProcessCapabilities.ForUser(s.Capabilities, s.Uid)),
                 ApparmorProfile = s.AppArmorProfile,
                 SelinuxLabel = s.SelinuxLabel,
                 NoNewPrivileges = s.NoNewPrivileges,
@@ -421,6 +428,7 @@ public sealed partial class ContainerBuilder
         public bool Detached { get; init; }
         public ResourceLimits Resources { get; init; } = ResourceLimits.Empty;
         public CapabilitySet Capabilities { get; init; } = CapabilitySet.DockerDefault;
+        public ProcessCapabilities? ProcessCapabilities { get; init; }
         public SeccompProfile? Seccomp { get; init; } = SeccompProfile.DockerDefault;
         public bool NoNewPrivileges { get; init; }
         public bool Privileged { get; init; }

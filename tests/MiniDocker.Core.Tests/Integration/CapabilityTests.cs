@@ -52,6 +52,18 @@ public sealed class CapabilityTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_non_root_user_can_be_given_an_ambient_capability()
+    {
+        await using var test = env.CreateEngine();
+        var net = CapabilitySet.Of(Capability.NetBindService);
+        var status = await test.Busybox(env.Rootfs).WithUser(1000, 1000)
+            .WithCapabilities(new ProcessCapabilities(CapabilitySet.DockerDefault, net, net, net, net))
+            .ShellAsync("grep ^Cap /proc/self/status");
+        Assert.Equal(net.Mask, Mask(status, "CapAmb"));
+        Assert.Equal(net.Mask, Mask(status, "CapEff"));
+    }
+
+    [Fact]
     public async Task A_privileged_container_keeps_every_capability_and_unmasked_proc()
     {
         await using var test = env.CreateEngine();
