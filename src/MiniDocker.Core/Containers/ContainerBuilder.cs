@@ -357,7 +357,7 @@ public sealed partial class ContainerBuilder
                 GidMappings = [.. s.GidMappings.Select(m => new IdMappingSpec { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size })],
                 RootfsPropagation = "rprivate",
                 Seccomp = s.Privileged || s.Seccomp is null ? null
-                    : LinuxSeccompSpec.From(s.Seccomp.Resolve(new SeccompCompileOptions { Capabilities = s.Capabilities })),
+                    : SeccompPrograms.Resolve(s.Seccomp, s.Capabilities),
                 Resources = ResourceLimitsMapping.ToSpec(s.Resources with
                 {
                     Devices = s.Privileged ? null : [.. DeviceRule.DefaultAllowed, .. s.Devices.Select(d => d.Rule)],
