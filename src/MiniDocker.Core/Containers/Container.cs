@@ -29,7 +29,8 @@ public sealed partial class Container : IAsyncDisposable
 
     internal Container(
         ContainerEngine engine, string id, string name, string stateDirectory, RuntimeSpec spec, ContainerDefinition definition,
-        LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, Cgroup cgroup, ILogger<Container> logger)
+        LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, Cgroup cgroup,
+        IReadOnlyList<Networks.NetworkAttachment> networks, ILogger<Container> logger)
     {
         _engine = engine;
         Id = id;
@@ -40,6 +41,7 @@ public sealed partial class Container : IAsyncDisposable
         _process = launched.Process;
         _name = reservation;
         Cgroup = cgroup;
+        Networks = networks;
         _logger = logger;
         StartedAt = DateTimeOffset.UtcNow;
         if (launched.TerminalMaster is { } master)
@@ -84,6 +86,9 @@ public sealed partial class Container : IAsyncDisposable
     /// null otherwise. Disposing it sends end-of-file (with a pipe).
     /// </summary>
     public Stream? Stdin { get; }
+
+    /// <summary>The networks the container is on, with its address on each.</summary>
+    public IReadOnlyList<Networks.NetworkAttachment> Networks { get; }
 
     /// <summary>The container's cgroup, for direct use; it is removed when the container ends.</summary>
     public Cgroup Cgroup { get; }
@@ -175,6 +180,8 @@ public sealed partial class Container : IAsyncDisposable
         {
             MiniDockerLog.CgroupCleanupFailed(_logger, Name, e.Message);
         }
+        // Its veths went with its network namespace; the addresses and hosts entries go now.
+        for (int i = 0; i < Networks.Count; i++) _engine.Networks.Left(Networks[i], Id, i);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
         MiniDockerLog.ContainerExited(_logger, Name, exit);
         return exit;

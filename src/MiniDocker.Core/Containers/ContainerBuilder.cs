@@ -217,6 +217,12 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithCapabilities(ProcessCapabilities capabilities) =>
         With(_settings with { ProcessCapabilities = capabilities ?? throw new ArgumentNullException(nameof(capabilities)) });
 
+    /// <summary>Puts the container on a bridge network: a veth, an address, a default route, and /etc/hosts and /etc/resolv.conf of its own.</summary>
+    /// <param name="network">A network from <c>engine.Networks.CreateAsync</c>.</param>
+    /// <param name="aliases">Extra names the other containers on the network reach this one by.</param>
+    public ContainerBuilder WithNetwork(Networks.ContainerNetwork network, params string[] aliases) =>
+        With(_settings with { Networks = _settings.Networks.Add(new Networks.NetworkConnection(network ?? throw new ArgumentNullException(nameof(network)), [.. aliases])) });
+
     /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
     public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
 
@@ -292,7 +298,11 @@ public sealed partial class ContainerBuilder
         ResourceLimitsValidator.Validate(s.Resources, HostResources.Current);
         var spec = ToSpec(s);
         SpecValidator.Validate(spec);
-        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock);
+        if (!s.Networks.IsEmpty && !(s.Namespaces.IsDefault ? DefaultNamespaces : s.Namespaces).Contains(NamespaceType.Network))
+            throw new ContainerConfigurationException("A container on a network needs a network namespace of its own; keep NamespaceType.Network.");
+        if (s.Networks.Select(n => n.Network.Name).Distinct().Count() != s.Networks.Count)
+            throw new ContainerConfigurationException("The container is put on the same network twice.");
+        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock, [.. s.Networks]);
     }
 
     /// <summary>
@@ -435,6 +445,7 @@ public sealed partial class ContainerBuilder
         public ImmutableList<(DeviceSpec Node, DeviceRule Rule)> Devices { get; init; } = [];
         public ImmutableArray<UserNamespaces.IdMapping> UidMappings { get; init; } = [];
         public Security.Landlock.LandlockPolicy? Landlock { get; init; }
+        public ImmutableList<Networks.NetworkConnection> Networks { get; init; } = [];
         public string? AppArmorProfile { get; init; }
         public string? SelinuxLabel { get; init; }
         public ImmutableArray<UserNamespaces.IdMapping> GidMappings { get; init; } = [];

@@ -8,8 +8,10 @@ namespace MiniDocker.Containers;
 /// </summary>
 public sealed record ContainerDefinition
 {
-    internal ContainerDefinition(RuntimeSpec spec, string? name, bool init, bool detached, bool openStdin, Security.Landlock.LandlockPolicy? landlock = null)
+    internal ContainerDefinition(RuntimeSpec spec, string? name, bool init, bool detached, bool openStdin,
+        Security.Landlock.LandlockPolicy? landlock = null, IReadOnlyList<Networks.NetworkConnection>? networks = null)
     {
+        Networks = networks ?? [];
         Landlock = landlock;
         Spec = spec;
         Name = name;
@@ -29,6 +31,9 @@ public sealed record ContainerDefinition
 
     /// <summary>Whether the container keeps running when the host process dies.</summary>
     public bool Detached { get; }
+
+    /// <summary>The networks the container joins (engine-level: bridges, addresses and hosts files are the engine's).</summary>
+    public IReadOnlyList<Networks.NetworkConnection> Networks { get; }
 
     /// <summary>The Landlock policy confining the container's processes, if any (the OCI specification has no field for it).</summary>
     public Security.Landlock.LandlockPolicy? Landlock { get; }

@@ -7,6 +7,7 @@ using MiniDocker.Cgroups;
 using MiniDocker.Execution;
 using MiniDocker.Interop;
 using MiniDocker.Logging;
+using MiniDocker.Networks;
 using MiniDocker.Namespaces;
 using MiniDocker.Spec;
 
@@ -50,6 +51,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         _launcher = new Stage0Launcher(_logger);
         if (!Path.IsPathFullyQualified(Options.RootDirectory))
             throw new ContainerConfigurationException($"MiniDockerOptions.RootDirectory \"{Options.RootDirectory}\" is relative; give an absolute path.");
+        Networks = new ContainerNetworks(Options.RootDirectory);
         _cgroupParent = Options.CgroupParent.Trim('/');
         if (_cgroupParent.Length == 0 || _cgroupParent.Split('/').Any(p => p is "." or ".."))
             throw new ContainerConfigurationException($"MiniDockerOptions.CgroupParent \"{Options.CgroupParent}\" must name a cgroup such as /minidocker, without . or ..");
@@ -80,15 +82,17 @@ public sealed class ContainerEngine : IAsyncDisposable
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = definition.Name ?? id[..12];
-        var spec = WithDefaultHostname(definition.Spec, id[..12]);
+        var directory = Path.Combine(Options.RootDirectory, "containers", id);
+        var spec = WithNetworkFiles(WithDefaultHostname(definition.Spec, id[..12]), definition, directory);
         var limits = ResourceLimitsMapping.FromSpec(spec.Linux?.Resources);
         ResourceLimitsValidator.Validate(limits, HostResources.Current);
         var cgroupPath = $"{_cgroupParent}/{id}";
-        var plan = Plan(definition, id, spec);
+        // Planned first (it validates everything) unless the plan needs files this start writes.
+        var plan = definition.Networks.Count == 0 ? Plan(definition, id, spec) : null;
 
         var reservation = NameReservation.Take(Options.RootDirectory, name, id);
-        var directory = Path.Combine(Options.RootDirectory, "containers", id);
         var opened = new List<IDisposable>();
+        var attachments = new List<NetworkAttachment>();
         SafeFd? stdinWriter = null;
         Cgroup? cgroup = null;
         try
@@ -98,6 +102,17 @@ public sealed class ContainerEngine : IAsyncDisposable
             cgroup = Cgroup.Create(_cgroups.Value, cgroupPath, limits);
             Directory.CreateDirectory(directory);
             await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), spec.ToJson(), cancellationToken).ConfigureAwait(false);
+            foreach (var connection in definition.Networks)
+            {
+                var names = new[] { name, spec.Hostname ?? id[..12] }.Concat(connection.Aliases).Distinct(StringComparer.Ordinal).ToList();
+                attachments.Add(ContainerNetworks.Reserve(connection.Network, id, names));
+            }
+            if (attachments.Count > 0)
+            {
+                await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), Networks.HostsFor(attachments[0].Network, attachments[0]), cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(Path.Combine(directory, "resolv.conf"), ResolvConf.FromHost(), cancellationToken).ConfigureAwait(false);
+            }
+            plan ??= Plan(definition, id, spec);
 
             var stdout = OutputFile.Open(Path.Combine(directory, Container.StdoutFileName));
             var stderr = OutputFile.Open(Path.Combine(directory, Container.StderrFileName));
@@ -107,11 +122,12 @@ public sealed class ContainerEngine : IAsyncDisposable
             (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
             opened.Add(stdin);
 
-            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup), cancellationToken).ConfigureAwait(false);
+            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup, id, attachments), cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
 
             var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
-                _loggerFactory.CreateLogger<Container>());
+                attachments, _loggerFactory.CreateLogger<Container>());
+            foreach (var attachment in attachments) Networks.Joined(attachment, id, Path.Combine(directory, "hosts"));
             _containers[id] = container;
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
             return container;
@@ -122,6 +138,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             stdinWriter?.Dispose();
             foreach (var handle in opened) handle.Dispose();
             if (cgroup is not null) await cgroup.DeleteAsync(CancellationToken.None).ConfigureAwait(false);
+            foreach (var attachment in attachments) attachment.Network.Pool.Release(id);
             RemoveDirectory(directory);
             reservation.Dispose();
             throw;
@@ -135,15 +152,28 @@ public sealed class ContainerEngine : IAsyncDisposable
         await Task.WhenAll(_containers.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
         // The parent stays while another engine's containers are in it; rmdir says so with EBUSY.
         if (_cgroups.IsValueCreated) _cgroups.Value.Delete(_cgroupParent);
+        await Networks.RemoveAllAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The bridge networks of this engine.</summary>
+    public ContainerNetworks Networks { get; }
+
+    /// <summary>A container on a network gets /etc/hosts and /etc/resolv.conf of its own, bound from its state directory.</summary>
+    private static RuntimeSpec WithNetworkFiles(RuntimeSpec spec, ContainerDefinition definition, string directory)
+    {
+        if (definition.Networks.Count == 0) return spec;
+        MountSpec Bind(string file, string destination) =>
+            new() { Destination = destination, Type = "bind", Source = Path.Combine(directory, file), Options = ["bind", "nosuid", "nodev", "noexec"] };
+        return spec with { Mounts = [.. spec.Mounts, Bind("hosts", "/etc/hosts"), Bind("resolv.conf", "/etc/resolv.conf")] };
     }
 
     /// <summary>
     /// What the host does while a new container's first process waits: id maps, the cgroup, and
     /// in a user namespace the (idmapped) rootfs tree that stage-0 receives after "go".
     /// </summary>
-    private Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup)
+    private Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup, string id, List<NetworkAttachment> attachments)
     {
-        var join = JoinCgroup(cgroup);
+        var join = WithNetworks(JoinCgroup(cgroup), id, attachments);
         var linux = spec.Linux;
         if (linux is null || !linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path))) return join;
         var uids = linux.UidMappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size)).ToList();
@@ -157,6 +187,18 @@ public sealed class ContainerEngine : IAsyncDisposable
             var (tree, idmapped) = UserNamespaces.IdmappedRootfs.Create(rootfs, pid, Options.IdmappedRootfs);
             if (Options.IdmappedRootfs && !idmapped) MiniDockerLog.IdmapRefused(_logger, rootfs);
             return [tree];
+        };
+    }
+
+    /// <summary>After the cgroup join: a veth per network into the waiting child's namespace.</summary>
+    private static Stage0Launcher.OutsideSetup? WithNetworks(Stage0Launcher.OutsideSetup? join, string id, List<NetworkAttachment> attachments)
+    {
+        if (attachments.Count == 0) return join;
+        return async (pid, cancellationToken) =>
+        {
+            var passed = join is null ? [] : await join(pid, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < attachments.Count; i++) ContainerNetworks.Connect(attachments[i], id, pid, i);
+            return passed;
         };
     }
 

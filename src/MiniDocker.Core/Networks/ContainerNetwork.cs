@@ -1,0 +1,36 @@
+using System.Net;
+using MiniDocker.Networking.Ipam;
+
+namespace MiniDocker.Networks;
+
+/// <summary>
+/// A bridge network: a Linux bridge holding the subnet's gateway address, and a veth into each
+/// container on it. Containers on one network reach each other by address and by name.
+/// </summary>
+public sealed class ContainerNetwork
+{
+    internal ContainerNetwork(string name, Subnet subnet, string bridge, IpamPool pool)
+    {
+        Name = name;
+        Subnet = subnet;
+        Bridge = bridge;
+        Pool = pool;
+    }
+
+    /// <summary>The network's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Its subnet.</summary>
+    public Subnet Subnet { get; }
+
+    /// <summary>The gateway address, on the bridge.</summary>
+    public IPAddress Gateway => Subnet.Gateway;
+
+    /// <summary>The name of the bridge device on the host.</summary>
+    public string Bridge { get; }
+
+    internal IpamPool Pool { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Subnet}, bridge {Bridge})";
+}

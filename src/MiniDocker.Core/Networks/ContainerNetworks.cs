@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Text;
+using MiniDocker.Networking.Ipam;
+using MiniDocker.Networking.Netlink;
+
+namespace MiniDocker.Networks;
+
+/// <summary>
+/// The bridge networks of an engine: create, find, remove. A network lives while its engine does;
+/// its leases are kept under the engine root so that two engines never hand out one address.
+/// </summary>
+public sealed class ContainerNetworks
+{
+    private readonly string _directory;
+    private readonly ConcurrentDictionary<string, ContainerNetwork> _networks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, NetworkAttachment>> _members = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    internal ContainerNetworks(string rootDirectory) => _directory = Path.Combine(rootDirectory, "networks");
+
+    /// <summary>The networks of this engine.</summary>
+    public IReadOnlyCollection<ContainerNetwork> All => [.. _networks.Values];
+
+    /// <summary>Creates a bridge network.</summary>
+    /// <param name="name">A name of letters, digits, '_', '.' and '-'.</param>
+    /// <param name="subnet">An IPv4 subnet such as "10.89.0.0/24".</param>
+    /// <param name="cancellationToken">Cancels the wait for the engine's network lock.</param>
+    /// <exception cref="ContainerConfigurationException">The name is taken or invalid, the subnet malformed or overlapping another network's or a host route.</exception>
+    public Task<ContainerNetwork> CreateAsync(string name, string subnet, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length == 0 || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            throw new ContainerConfigurationException($"The network name \"{name}\" is invalid; use 1 to 64 letters, digits, '_', '.' and '-'.");
+        Subnet parsed;
+        try
+        {
+            parsed = Subnet.Parse(subnet);
+        }
+        catch (FormatException e)
+        {
+            throw new ContainerConfigurationException(e.Message, e);
+        }
+        // Bridge and address creation are single netlink round trips; one lock keeps name and subnet checks honest.
+        lock (_gate)
+        {
+            if (_networks.ContainsKey(name))
+                throw new ContainerConfigurationException($"A network named \"{name}\" exists already; remove it or choose another name.");
+            if (_networks.Values.FirstOrDefault(n => n.Subnet.Overlaps(parsed)) is { } clash)
+                throw new ContainerConfigurationException($"The subnet {parsed} overlaps {clash.Subnet} of network \"{clash.Name}\"; choose a subnet of its own.");
+            if (HostRoutes().FirstOrDefault(r => r.Overlaps(parsed)) is { } route)
+                throw new ContainerConfigurationException($"The subnet {parsed} overlaps the host's route to {route}; choose a subnet the host does not use.");
+
+            var bridge = BridgeName(name);
+            using var socket = RouteSocket.Open();
+            socket.CreateBridge(bridge);
+            try
+            {
+                socket.AddAddress(bridge, parsed.Gateway, parsed.PrefixLength);
+                socket.SetUp(bridge);
+            }
+            catch
+            {
+                socket.DeleteLink(bridge);
+                throw;
+            }
+            var network = new ContainerNetwork(name, parsed, bridge, new IpamPool(parsed, Path.Combine(_directory, name + ".leases.json")));
+            _networks[name] = network;
+            _members[name] = new ConcurrentDictionary<string, NetworkAttachment>(StringComparer.Ordinal);
+            return Task.FromResult(network);
+        }
+    }
+
+    /// <summary>The network of that name, or null.</summary>
+    public ContainerNetwork? Find(string name) => _networks.GetValueOrDefault(name);
+
+    /// <summary>Removes a network that no container uses any more: its bridge and its leases.</summary>
+    /// <exception cref="InvalidOperationException">Containers are still on it.</exception>
+    public Task RemoveAsync(string name, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_networks.TryGetValue(name, out var network)) return Task.CompletedTask;
+            if (_members.TryGetValue(name, out var members) && !members.IsEmpty)
+                throw new InvalidOperationException($"Network \"{name}\" is in use by {members.Count} container(s); dispose them first.");
+            using (var socket = RouteSocket.Open())
+            {
+                if (socket.LinkExists(network.Bridge)) socket.DeleteLink(network.Bridge);
+            }
+            var leases = Path.Combine(_directory, name + ".leases.json");
+            if (File.Exists(leases)) File.Delete(leases);
+            _networks.TryRemove(name, out _);
+            _members.TryRemove(name, out _);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Leases an address and returns the attachment (the veth is made once the child exists).</summary>
+    internal static NetworkAttachment Reserve(ContainerNetwork network, string containerId, IReadOnlyList<string> names)
+    {
+        var address = network.Pool.Allocate(containerId);
+        return new NetworkAttachment(network, address, names);
+    }
+
+    /// <summary>
+    /// Connects a container that waits for "go": a veth with one end on the bridge and the other
+    /// as eth0 inside, the address and the default route.
+    /// </summary>
+    internal static void Connect(NetworkAttachment attachment, string containerId, int pid, int index)
+    {
+        string hostEnd = $"mdv{containerId[..10]}{index}", peer = $"mdp{containerId[..10]}{index}", inner = $"eth{index}";
+        using var socket = RouteSocket.Open();
+        socket.CreateVeth(hostEnd, peer);
+        try
+        {
+            socket.SetMaster(hostEnd, attachment.Network.Bridge);
+            socket.SetUp(hostEnd);
+            socket.MoveToNamespaceOf(peer, pid);
+            using var inside = RouteSocket.OpenIn($"/proc/{pid}/ns/net");
+            inside.Rename(peer, inner);
+            inside.AddAddress(inner, attachment.Address, attachment.Network.Subnet.PrefixLength);
+            inside.SetUp(inner);
+            // The first network carries the default route.
+            if (index == 0) inside.AddDefaultRoute(inner, attachment.Network.Gateway);
+        }
+        catch
+        {
+            if (socket.LinkExists(hostEnd)) socket.DeleteLink(hostEnd);
+            throw;
+        }
+    }
+
+    /// <summary>Records a running member and rewrites every member's hosts file.</summary>
+    internal void Joined(NetworkAttachment attachment, string containerId, string hostsFile)
+    {
+        _members[attachment.Network.Name][containerId] = attachment with { };
+        _hostsFiles[containerId] = hostsFile;
+        RewriteHosts(attachment.Network);
+    }
+
+    /// <summary>
+    /// Removes a member's host-side veth (the kernel destroys a dead namespace's devices
+    /// asynchronously; this makes it immediate), releases its address, updates the others' hosts files.
+    /// </summary>
+    internal void Left(NetworkAttachment attachment, string containerId, int index)
+    {
+        using (var socket = RouteSocket.Open())
+        {
+            var hostEnd = $"mdv{containerId[..10]}{index}";
+            try
+            {
+                if (socket.LinkExists(hostEnd)) socket.DeleteLink(hostEnd);
+            }
+            catch (NetlinkException e) when (e.Errno is 2 or 19)
+            {
+                // Gone already with the namespace.
+            }
+        }
+        if (_members.TryGetValue(attachment.Network.Name, out var members)) members.TryRemove(containerId, out _);
+        _hostsFiles.TryRemove(containerId, out _);
+        attachment.Network.Pool.Release(containerId);
+        RewriteHosts(attachment.Network);
+    }
+
+    /// <summary>The /etc/hosts a member sees: itself and every other member, by name and alias.</summary>
+    internal string HostsFor(ContainerNetwork network, NetworkAttachment self)
+    {
+        var text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        text.Append(self.Address).Append('\t').AppendJoin(' ', self.Names).Append('\n');
+        foreach (var other in _members.GetValueOrDefault(network.Name)?.Values ?? [])
+        {
+            if (other.Address.Equals(self.Address)) continue;
+            text.Append(other.Address).Append('\t').AppendJoin(' ', other.Names).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private readonly ConcurrentDictionary<string, string> _hostsFiles = new(StringComparer.Ordinal);
+
+    // Rewritten in place (not replaced): the containers see these files through bind mounts.
+    private void RewriteHosts(ContainerNetwork network)
+    {
+        foreach (var (id, member) in _members.GetValueOrDefault(network.Name) ?? [])
+        {
+            if (!_hostsFiles.TryGetValue(id, out var path) || !File.Exists(path)) continue;
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            var bytes = Encoding.UTF8.GetBytes(HostsFor(network, member));
+            file.SetLength(0);
+            file.Write(bytes);
+        }
+    }
+
+    /// <summary>Removes every network of this engine (when it is disposed).</summary>
+    internal async Task RemoveAllAsync()
+    {
+        foreach (var name in _networks.Keys.ToList())
+        {
+            try
+            {
+                await RemoveAsync(name).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                // Still in use by a detached container: it keeps its network.
+            }
+        }
+    }
+
+    // Bridge names are at most 15 characters: "md-" and a stable hash of the network name.
+    private static string BridgeName(string name) =>
+        "md-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..10];
+
+    private static IEnumerable<Subnet> HostRoutes()
+    {
+        // /proc/net/route: destination and mask in host byte order (hex), for IPv4 routes of this namespace.
+        foreach (var line in File.ReadAllLines("/proc/net/route").Skip(1))
+        {
+            var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (fields.Length < 8) continue;
+            uint destination = Convert.ToUInt32(fields[1], 16), mask = Convert.ToUInt32(fields[7], 16);
+            if (mask == 0) continue; // the default route covers everything and is no conflict
+            int prefix = System.Numerics.BitOperations.PopCount(mask);
+            var address = new System.Net.IPAddress(BitConverter.GetBytes(destination));
+            yield return new Subnet(address, prefix);
+        }
+    }
+}
