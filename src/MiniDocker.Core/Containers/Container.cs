@@ -26,11 +26,12 @@ public sealed partial class Container : IAsyncDisposable
     private readonly SemaphoreSlim _disposeLock = new(1, 1);
     private bool _removed;
     private volatile bool _paused;
+    private readonly IReadOnlyList<Networks.PortProxy> _proxies;
 
     internal Container(
         ContainerEngine engine, string id, string name, string stateDirectory, RuntimeSpec spec, ContainerDefinition definition,
         LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, Cgroup cgroup,
-        IReadOnlyList<Networks.NetworkAttachment> networks, ILogger<Container> logger)
+        IReadOnlyList<Networks.NetworkAttachment> networks, IReadOnlyList<Networks.PortProxy> proxies, ILogger<Container> logger)
     {
         _engine = engine;
         Id = id;
@@ -42,6 +43,7 @@ public sealed partial class Container : IAsyncDisposable
         _name = reservation;
         Cgroup = cgroup;
         Networks = networks;
+        _proxies = proxies;
         _logger = logger;
         StartedAt = DateTimeOffset.UtcNow;
         if (launched.TerminalMaster is { } master)
@@ -86,6 +88,9 @@ public sealed partial class Container : IAsyncDisposable
     /// null otherwise. Disposing it sends end-of-file (with a pipe).
     /// </summary>
     public Stream? Stdin { get; }
+
+    /// <summary>The host ports forwarded to the container.</summary>
+    public IReadOnlyList<Networks.PublishedPort> PublishedPorts => _definition.PublishedPorts;
 
     /// <summary>The networks the container is on, with its address on each.</summary>
     public IReadOnlyList<Networks.NetworkAttachment> Networks { get; }
@@ -181,6 +186,7 @@ public sealed partial class Container : IAsyncDisposable
             MiniDockerLog.CgroupCleanupFailed(_logger, Name, e.Message);
         }
         // Its veths went with its network namespace; the addresses and hosts entries go now.
+        foreach (var proxy in _proxies) await proxy.DisposeAsync().ConfigureAwait(false);
         for (int i = 0; i < Networks.Count; i++) _engine.Networks.Left(Networks[i], Id, i);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
         MiniDockerLog.ContainerExited(_logger, Name, exit);

@@ -223,6 +223,19 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithNetwork(Networks.ContainerNetwork network, params string[] aliases) =>
         With(_settings with { Networks = _settings.Networks.Add(new Networks.NetworkConnection(network ?? throw new ArgumentNullException(nameof(network)), [.. aliases])) });
 
+    /// <summary>
+    /// Publishes a container port on the host (Docker's <c>-p</c>): connections to
+    /// <paramref name="hostAddress"/>:<paramref name="hostPort"/> (every address when null, 127.0.0.1
+    /// included) reach the container's <paramref name="containerPort"/> on its first network.
+    /// </summary>
+    public ContainerBuilder WithPublishedPort(int hostPort, int containerPort, Networks.PortProtocol protocol = Networks.PortProtocol.Tcp, string? hostAddress = null) =>
+        With(_settings with
+        {
+            Ports = _settings.Ports.Add(new Networks.PublishedPort(hostPort, containerPort, protocol,
+                hostAddress is null ? null : System.Net.IPAddress.TryParse(hostAddress, out var ip) ? ip
+                    : throw new ContainerConfigurationException($"\"{hostAddress}\" is not an IP address to publish on."))),
+        });
+
     /// <summary>Sets PR_SET_NO_NEW_PRIVS: setuid programs and file capabilities grant nothing inside the container.</summary>
     public ContainerBuilder WithNoNewPrivileges(bool noNewPrivileges = true) => With(_settings with { NoNewPrivileges = noNewPrivileges });
 
@@ -302,7 +315,11 @@ public sealed partial class ContainerBuilder
             throw new ContainerConfigurationException("A container on a network needs a network namespace of its own; keep NamespaceType.Network.");
         if (s.Networks.Select(n => n.Network.Name).Distinct().Count() != s.Networks.Count)
             throw new ContainerConfigurationException("The container is put on the same network twice.");
-        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock, [.. s.Networks]);
+        if (!s.Ports.IsEmpty && s.Networks.IsEmpty)
+            throw new ContainerConfigurationException("Publishing a port needs the container on a network; add WithNetwork(...).");
+        if (s.Ports.GroupBy(p => (p.HostPort, p.Protocol)).Any(g => g.Count() > 1))
+            throw new ContainerConfigurationException("The same host port is published twice.");
+        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock, [.. s.Networks], [.. s.Ports]);
     }
 
     /// <summary>
@@ -446,6 +463,7 @@ public sealed partial class ContainerBuilder
         public ImmutableArray<UserNamespaces.IdMapping> UidMappings { get; init; } = [];
         public Security.Landlock.LandlockPolicy? Landlock { get; init; }
         public ImmutableList<Networks.NetworkConnection> Networks { get; init; } = [];
+        public ImmutableList<Networks.PublishedPort> Ports { get; init; } = [];
         public string? AppArmorProfile { get; init; }
         public string? SelinuxLabel { get; init; }
         public ImmutableArray<UserNamespaces.IdMapping> GidMappings { get; init; } = [];

@@ -9,9 +9,11 @@ namespace MiniDocker.Containers;
 public sealed record ContainerDefinition
 {
     internal ContainerDefinition(RuntimeSpec spec, string? name, bool init, bool detached, bool openStdin,
-        Security.Landlock.LandlockPolicy? landlock = null, IReadOnlyList<Networks.NetworkConnection>? networks = null)
+        Security.Landlock.LandlockPolicy? landlock = null, IReadOnlyList<Networks.NetworkConnection>? networks = null,
+        IReadOnlyList<Networks.PublishedPort>? ports = null)
     {
         Networks = networks ?? [];
+        PublishedPorts = ports ?? [];
         Landlock = landlock;
         Spec = spec;
         Name = name;
@@ -34,6 +36,9 @@ public sealed record ContainerDefinition
 
     /// <summary>The networks the container joins (engine-level: bridges, addresses and hosts files are the engine's).</summary>
     public IReadOnlyList<Networks.NetworkConnection> Networks { get; }
+
+    /// <summary>Host ports forwarded to the container (through its first network).</summary>
+    public IReadOnlyList<Networks.PublishedPort> PublishedPorts { get; }
 
     /// <summary>The Landlock policy confining the container's processes, if any (the OCI specification has no field for it).</summary>
     public Security.Landlock.LandlockPolicy? Landlock { get; }

@@ -93,12 +93,14 @@ public sealed class ContainerEngine : IAsyncDisposable
         var reservation = NameReservation.Take(Options.RootDirectory, name, id);
         var opened = new List<IDisposable>();
         var attachments = new List<NetworkAttachment>();
+        var proxies = new List<PortProxy>();
         SafeFd? stdinWriter = null;
         Cgroup? cgroup = null;
         try
         {
             if (limits.Devices is not null && !_cgroups.Value.EnforcesDeviceRules && Interlocked.Exchange(ref _deviceWarningGiven, 1) == 0)
                 MiniDockerLog.DeviceRulesNotEnforced(_logger, _cgroups.Value.Version.ToString());
+            foreach (var port in definition.PublishedPorts) proxies.Add(PortProxy.Bind(port));
             cgroup = Cgroup.Create(_cgroups.Value, cgroupPath, limits);
             Directory.CreateDirectory(directory);
             await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), spec.ToJson(), cancellationToken).ConfigureAwait(false);
@@ -125,8 +127,9 @@ public sealed class ContainerEngine : IAsyncDisposable
             var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup, id, attachments), cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
 
+            foreach (var proxy in proxies) proxy.Start(attachments[0].Address);
             var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
-                attachments, _loggerFactory.CreateLogger<Container>());
+                attachments, proxies, _loggerFactory.CreateLogger<Container>());
             foreach (var attachment in attachments) Networks.Joined(attachment, id, Path.Combine(directory, "hosts"));
             _containers[id] = container;
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
@@ -139,6 +142,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             foreach (var handle in opened) handle.Dispose();
             if (cgroup is not null) await cgroup.DeleteAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var attachment in attachments) attachment.Network.Pool.Release(id);
+            foreach (var proxy in proxies) await proxy.DisposeAsync().ConfigureAwait(false);
             RemoveDirectory(directory);
             reservation.Dispose();
             throw;

@@ -55,6 +55,97 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
         Assert.False(Directory.Exists($"/sys/class/net/{network.Bridge}"));
     }
 
+    private const string UdpEcho = """
+        #include <arpa/inet.h>
+        #include <netinet/in.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #include <sys/socket.h>
+        int main(int argc, char **argv) {
+            int s = socket(AF_INET, SOCK_DGRAM, 0);
+            struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])) };
+            if (bind(s, (struct sockaddr *)&a, sizeof a) < 0) return 1;
+            for (;;) {
+                char buf[512]; struct sockaddr_in from; socklen_t len = sizeof from;
+                if (recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&from, &len) < 0) return 2;
+                sendto(s, "udp-hello", 9, 0, (struct sockaddr *)&from, len);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("bridge")]
+    public async Task The_host_reaches_published_tcp_and_udp_ports(string via)
+    {
+        using var rootfs = env.CreateRootfs();
+        NativeProgram.Compile(Path.Combine(rootfs.Path, "bin", "udpecho"), UdpEcho);
+        await using var test = env.CreateEngine();
+        var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        int tcpPort = FreePort(System.Net.Sockets.SocketType.Stream), udpPort = FreePort(System.Net.Sockets.SocketType.Dgram);
+        await using var container = await test.Busybox(rootfs.Path).WithNetwork(network).WithTmpfs("/www")
+            .WithPublishedPort(tcpPort, 7000).WithPublishedPort(udpPort, 7001, Networks.PortProtocol.Udp)
+            .WithCommand("/bin/sh", "-c", "echo tcp-hello > /www/index.html; httpd -p 7000 -h /www; /bin/udpecho 7001 & echo listening; wait")
+            .StartAsync(Cancel);
+        await Eventually.OutputContainsAsync(container, "listening");
+        var host = via == "bridge" ? network.Gateway : System.Net.IPAddress.Loopback;
+
+        string tcp = "";
+        await Eventually.TrueAsync(() =>
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                client.Connect(host, tcpPort);
+                using var stream = client.GetStream();
+                stream.Write("GET / HTTP/1.0\r\n\r\n"u8);
+                tcp = new StreamReader(stream).ReadToEnd();
+                return tcp.Contains("tcp-hello", StringComparison.Ordinal);
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidOperationException)
+            {
+                return false;
+            }
+        });
+        Assert.Contains("tcp-hello", tcp);
+
+        using var udp = new System.Net.Sockets.UdpClient();
+        udp.Connect(host, udpPort);
+        string reply = "";
+        await Eventually.TrueAsync(() =>
+        {
+            udp.Send("ping"u8.ToArray());
+            var receive = udp.ReceiveAsync(Cancel).AsTask();
+            if (!receive.Wait(TimeSpan.FromMilliseconds(300), Cancel)) return false;
+            reply = System.Text.Encoding.ASCII.GetString(receive.Result.Buffer);
+            return true;
+        });
+        Assert.Equal("udp-hello", reply);
+    }
+
+    [Fact]
+    public async Task A_published_port_already_in_use_is_refused_before_the_container_starts()
+    {
+        await using var test = env.CreateEngine();
+        var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var e = await Assert.ThrowsAsync<ContainerConfigurationException>(() =>
+            test.Busybox(env.Rootfs).WithNetwork(network).WithPublishedPort(port, 80).WithCommand("/bin/true").StartAsync(Cancel));
+        Assert.Contains($"Host port {port}/tcp on 0.0.0.0 is already in use", e.Message);
+        Assert.Empty(test.StoreListing());
+        Assert.Empty(network.Pool.Leases());
+    }
+
+    private static int FreePort(System.Net.Sockets.SocketType type)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, type,
+            type == System.Net.Sockets.SocketType.Stream ? System.Net.Sockets.ProtocolType.Tcp : System.Net.Sockets.ProtocolType.Udp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
     [Fact]
     public async Task Twenty_containers_started_at_once_get_distinct_addresses()
     {
