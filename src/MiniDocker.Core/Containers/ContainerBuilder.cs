@@ -224,6 +224,18 @@ public sealed partial class ContainerBuilder
         With(_settings with { Networks = _settings.Networks.Add(new Networks.NetworkConnection(network ?? throw new ArgumentNullException(nameof(network)), [.. aliases])) });
 
     /// <summary>
+    /// Shares the network namespace of a running container (Docker's <c>--network container:NAME</c>):
+    /// same interfaces, addresses and ports; the two reach each other on localhost.
+    /// </summary>
+    public ContainerBuilder WithNetworkOf(Container other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
+            throw new ContainerConfigurationException($"Container {other.Name} is not running; its network namespace cannot be shared.");
+        return With(_settings with { NetworkNamespacePath = Namespaces.Namespace.ProcPath(other.Pid, NamespaceType.Network) });
+    }
+
+    /// <summary>
     /// Publishes a container port on the host (Docker's <c>-p</c>): connections to
     /// <paramref name="hostAddress"/>:<paramref name="hostPort"/> (every address when null, 127.0.0.1
     /// included) reach the container's <paramref name="containerPort"/> on its first network.
@@ -315,6 +327,8 @@ public sealed partial class ContainerBuilder
             throw new ContainerConfigurationException("A container on a network needs a network namespace of its own; keep NamespaceType.Network.");
         if (s.Networks.Select(n => n.Network.Name).Distinct().Count() != s.Networks.Count)
             throw new ContainerConfigurationException("The container is put on the same network twice.");
+        if (s.NetworkNamespacePath is not null && !s.Networks.IsEmpty)
+            throw new ContainerConfigurationException("A container that shares another's network namespace cannot join networks of its own.");
         if (!s.Ports.IsEmpty && s.Networks.IsEmpty)
             throw new ContainerConfigurationException("Publishing a port needs the container on a network; add WithNetwork(...).");
         if (s.Ports.GroupBy(p => (p.HostPort, p.Protocol)).Any(g => g.Count() > 1))
@@ -379,7 +393,8 @@ public sealed partial class ContainerBuilder
             Mounts = mounts,
             Linux = new LinuxSpec
             {
-                Namespaces = [.. namespaces.Concat(s.UidMappings.IsEmpty ? [] : [NamespaceType.User]).Distinct().Select(ns => new LinuxNamespaceSpec { Type = ns.OciName() })],
+                Namespaces = [.. namespaces.Concat(s.UidMappings.IsEmpty ? [] : [NamespaceType.User]).Concat(s.NetworkNamespacePath is null ? [] : [NamespaceType.Network]).Distinct()
+                    .Select(ns => new LinuxNamespaceSpec { Type = ns.OciName(), Path = ns == NamespaceType.Network ? s.NetworkNamespacePath : null })],
                 UidMappings = [.. s.UidMappings.Select(m => new IdMappingSpec { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size })],
                 GidMappings = [.. s.GidMappings.Select(m => new IdMappingSpec { ContainerId = m.ContainerId, HostId = m.HostId, Size = m.Size })],
                 RootfsPropagation = "rprivate",
@@ -464,6 +479,7 @@ public sealed partial class ContainerBuilder
         public Security.Landlock.LandlockPolicy? Landlock { get; init; }
         public ImmutableList<Networks.NetworkConnection> Networks { get; init; } = [];
         public ImmutableList<Networks.PublishedPort> Ports { get; init; } = [];
+        public string? NetworkNamespacePath { get; init; }
         public string? AppArmorProfile { get; init; }
         public string? SelinuxLabel { get; init; }
         public ImmutableArray<UserNamespaces.IdMapping> GidMappings { get; init; } = [];

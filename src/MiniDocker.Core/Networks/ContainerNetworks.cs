@@ -71,6 +71,26 @@ public sealed class ContainerNetworks
         }
     }
 
+    /// <summary>The name of the network <see cref="GetDefaultAsync"/> creates.</summary>
+    public const string DefaultName = "minidocker";
+
+    /// <summary>The subnet of the default network (Podman's default range, not Docker's 172.17/16, so both can run side by side).</summary>
+    public const string DefaultSubnet = "10.88.0.0/16";
+
+    /// <summary>The engine's default bridge network, created on first use.</summary>
+    public async Task<ContainerNetwork> GetDefaultAsync(CancellationToken cancellationToken = default)
+    {
+        if (_networks.TryGetValue(DefaultName, out var existing)) return existing;
+        try
+        {
+            return await CreateAsync(DefaultName, DefaultSubnet, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerConfigurationException) when (_networks.TryGetValue(DefaultName, out var raced))
+        {
+            return raced; // another caller created it first
+        }
+    }
+
     /// <summary>The network of that name, or null.</summary>
     public ContainerNetwork? Find(string name) => _networks.GetValueOrDefault(name);
 

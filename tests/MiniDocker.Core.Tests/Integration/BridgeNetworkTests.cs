@@ -147,6 +147,29 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_container_can_share_another_containers_network_namespace()
+    {
+        await using var test = env.CreateEngine();
+        await using var first = await test.Busybox(env.Rootfs).WithTmpfs("/www")
+            .WithCommand("/bin/sh", "-c", "echo shared-net > /www/index.html; httpd -p 127.0.0.1:7000 -h /www; echo listening; sleep 100")
+            .StartAsync(Cancel);
+        await Eventually.OutputContainsAsync(first, "listening");
+        var output = await test.Busybox(env.Rootfs).WithNetworkOf(first).ShellAsync(
+            "readlink /proc/self/ns/net; printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 7000 | grep shared-net");
+        Assert.Contains("shared-net", output);
+        Assert.Contains((await first.ExecAsync(["readlink", "/proc/self/ns/net"], cancellationToken: Cancel)).Stdout.Trim(), output);
+    }
+
+    [Fact]
+    public async Task The_default_network_is_made_once()
+    {
+        await using var test = env.CreateEngine();
+        var networks = await Task.WhenAll(test.Engine.Networks.GetDefaultAsync(Cancel), test.Engine.Networks.GetDefaultAsync(Cancel));
+        Assert.Same(networks[0], networks[1]);
+        Assert.Equal("10.88.0.1", networks[0].Gateway.ToString());
+    }
+
+    [Fact]
     public async Task Twenty_containers_started_at_once_get_distinct_addresses()
     {
         await using var test = env.CreateEngine();
