@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need (a C compiler for stage-0, a static busybox for the test
-# root filesystems), then runs the whole test suite. Run it as root: the integration tests
+# root filesystems, libnftables for bridge networks), then runs the whole test suite. Run it as root: the integration tests
 # create namespaces, mounts and containers. Under CI=true a missing requirement fails its
 # test instead of skipping it.
 set -euo pipefail
@@ -14,6 +14,8 @@ for b in /bin/busybox /usr/bin/busybox; do
     if [ -x "$b" ] && ! grep -q /ld-linux "$b"; then busybox_static=yes; fi
 done
 [ "$busybox_static" = yes ] || packages+=(busybox-static)
+# Bridge networks program their NAT and isolation rules through libnftables.
+ldconfig -p 2>/dev/null | grep -q 'libnftables.so.1 ' || packages+=(libnftables1)
 
 if [ ${#packages[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

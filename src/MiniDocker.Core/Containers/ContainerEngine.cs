@@ -128,9 +128,10 @@ public sealed class ContainerEngine : IAsyncDisposable
             foreach (var handle in opened) handle.Dispose();
 
             foreach (var proxy in proxies) proxy.Start(attachments[0].Address);
+            // Joined before the container exists: its exit watcher (which leaves) starts with it.
+            foreach (var attachment in attachments) Networks.Joined(attachment, id, Path.Combine(directory, "hosts"));
             var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
                 attachments, proxies, _loggerFactory.CreateLogger<Container>());
-            foreach (var attachment in attachments) Networks.Joined(attachment, id, Path.Combine(directory, "hosts"));
             _containers[id] = container;
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
             return container;

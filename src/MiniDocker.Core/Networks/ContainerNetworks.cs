@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using MiniDocker.Networking.Firewall;
 using MiniDocker.Networking.Ipam;
 using MiniDocker.Networking.Netlink;
 
@@ -58,6 +59,12 @@ public sealed class ContainerNetworks
             {
                 socket.AddAddress(bridge, parsed.Gateway, parsed.PrefixLength);
                 socket.SetUp(bridge);
+                NetworkFirewall.Add(bridge, parsed);
+            }
+            catch (FirewallException e)
+            {
+                socket.DeleteLink(bridge);
+                throw new ContainerConfigurationException($"Network \"{name}\" could not be given its firewall rules: {e.Message}", e);
             }
             catch
             {
@@ -108,6 +115,7 @@ public sealed class ContainerNetworks
             {
                 if (socket.LinkExists(network.Bridge)) socket.DeleteLink(network.Bridge);
             }
+            NetworkFirewall.Remove(network.Bridge);
             var leases = Path.Combine(_directory, name + ".leases.json");
             if (File.Exists(leases)) File.Delete(leases);
             _networks.TryRemove(name, out _);
@@ -211,20 +219,11 @@ public sealed class ContainerNetworks
         }
     }
 
-    /// <summary>Removes every network of this engine (when it is disposed).</summary>
+    /// <summary>Removes every network of this engine when it is disposed, after all its containers.</summary>
     internal async Task RemoveAllAsync()
     {
-        foreach (var name in _networks.Keys.ToList())
-        {
-            try
-            {
-                await RemoveAsync(name).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException)
-            {
-                // Still in use by a detached container: it keeps its network.
-            }
-        }
+        foreach (var members in _members.Values) members.Clear();
+        foreach (var name in _networks.Keys.ToList()) await RemoveAsync(name).ConfigureAwait(false);
     }
 
     // Bridge names are at most 15 characters: "md-" and a stable hash of the network name.

@@ -56,6 +56,11 @@ public sealed class TestEnvironment : IDisposable
             .ToList();
         if (children.Count > 0)
             throw new InvalidOperationException($"Processes started by the tests remain: {string.Join(", ", children)}");
+        var links = Directory.GetDirectories("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith("md", StringComparison.Ordinal)).ToList();
+        if (links.Count > 0)
+            throw new InvalidOperationException($"Network links made by the tests remain: {string.Join(", ", links)}");
+        if (Tmds.Linux.LibC.geteuid() == 0 && MiniDocker.Networking.Firewall.NetworkFirewall.Tables() is { Count: > 0 } tables)
+            throw new InvalidOperationException($"nftables tables made by the tests remain: {string.Join(", ", tables)}");
         var leftover = File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(Scratch, StringComparison.Ordinal)).ToList();
         if (leftover.Count > 0)
             throw new InvalidOperationException($"Mounts below the test directory remain:\n{string.Join('\n', leftover)}");

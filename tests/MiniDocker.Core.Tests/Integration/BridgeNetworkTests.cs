@@ -53,6 +53,7 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
         Assert.Empty(network.Pool.Leases());
         await test.Engine.Networks.RemoveAsync(network.Name, Cancel);
         Assert.False(Directory.Exists($"/sys/class/net/{network.Bridge}"));
+        Assert.DoesNotContain(MiniDocker.Networking.Firewall.NetworkFirewall.TableName(network.Bridge), MiniDocker.Networking.Firewall.NetworkFirewall.Tables());
     }
 
     private const string UdpEcho = """
@@ -161,12 +162,87 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_container_reaches_a_server_on_an_outside_host_through_the_hosts_nat()
+    {
+        await using var test = env.CreateEngine();
+        // The "outside" host: a network namespace of its own with its own range, joined to this
+        // machine by a veth, serving HTTP. It has no route back to the container's subnet, so the
+        // reply only arrives if the request was masqueraded.
+        int range = Random.Shared.Next(1, 250);
+        var outsideAddress = System.Net.IPAddress.Parse($"10.77.{range}.2");
+        var hostSide = System.Net.IPAddress.Parse($"10.77.{range}.1");
+        await using var outside = await test.Busybox(env.Rootfs).WithTmpfs("/www")
+            .WithCommand("/bin/sh", "-c", "echo from-outside > /www/index.html; httpd -p 80 -h /www; echo listening; sleep 100").StartAsync(Cancel);
+        string hostEnd = "mdto" + Guid.NewGuid().ToString("N")[..8], peer = "mdtp" + Guid.NewGuid().ToString("N")[..8];
+        using var socket = MiniDocker.Networking.Netlink.RouteSocket.Open();
+        socket.CreateVeth(hostEnd, peer);
+        try
+        {
+            socket.MoveToNamespaceOf(peer, outside.Pid);
+            socket.AddAddress(hostEnd, hostSide, 24);
+            socket.SetUp(hostEnd);
+            using (var inside = MiniDocker.Networking.Netlink.RouteSocket.OpenIn($"/proc/{outside.Pid}/ns/net"))
+            {
+                inside.AddAddress(peer, outsideAddress, 24);
+                inside.SetUp(peer);
+            }
+            var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+            var output = await test.Busybox(env.Rootfs).WithNetwork(network).ShellAsync(
+                $"for i in $(seq 1 30); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 {outsideAddress} 80 | grep from-outside && break; sleep 0.1; done; true");
+            Assert.Contains("from-outside", output);
+        }
+        finally
+        {
+            socket.DeleteLink(hostEnd);
+        }
+    }
+
+    [Fact]
+    public async Task A_container_on_another_network_cannot_reach_them()
+    {
+        await using var test = env.CreateEngine();
+        var one = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        var two = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        await using var target = await test.Busybox(env.Rootfs).WithNetwork(one).WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+        await using var neighbour = await test.Busybox(env.Rootfs).WithNetwork(one).WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+        var address = target.Networks.Single().Address;
+
+        var sameNetwork = await neighbour.ExecAsync(["/bin/sh", "-c", $"ping -c 1 -W 2 {address} >/dev/null && echo reached || echo unreachable"], cancellationToken: Cancel);
+        var otherNetwork = await test.Busybox(env.Rootfs).WithNetwork(two).ShellAsync($"ping -c 1 -W 1 {address} >/dev/null && echo reached || echo unreachable");
+
+        Assert.Contains("reached", sameNetwork.Stdout);
+        Assert.Contains("unreachable", otherNetwork);
+    }
+
+    [Fact]
     public async Task The_default_network_is_made_once()
     {
         await using var test = env.CreateEngine();
         var networks = await Task.WhenAll(test.Engine.Networks.GetDefaultAsync(Cancel), test.Engine.Networks.GetDefaultAsync(Cancel));
         Assert.Same(networks[0], networks[1]);
         Assert.Equal("10.88.0.1", networks[0].Gateway.ToString());
+    }
+
+    [Fact]
+    public async Task A_hundred_networked_containers_leave_no_veth_lease_rule_or_hosts_entry_behind()
+    {
+        await using var test = env.CreateEngine();
+        var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        await using var witness = await test.Busybox(env.Rootfs).WithNetwork(network).WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+        var links = Directory.GetDirectories("/sys/class/net").Order().ToList();
+        var tables = MiniDocker.Networking.Firewall.NetworkFirewall.Tables();
+
+        for (int i = 0; i < 100; i++)
+        {
+            await using var container = await test.Busybox(env.Rootfs).WithNetwork(network).WithCommand("/bin/true").StartAsync(Cancel);
+            await container.WaitAsync(Cancel);
+        }
+
+        Assert.Equal(links, Directory.GetDirectories("/sys/class/net").Order().ToList());
+        Assert.Equal(tables, MiniDocker.Networking.Firewall.NetworkFirewall.Tables());
+        Assert.Equal([witness.Id], network.Pool.Leases().Values);
+        var hosts = (await witness.ExecAsync(["cat", "/etc/hosts"], cancellationToken: Cancel)).Stdout;
+        Assert.Equal(3, hosts.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // localhost, ::1, itself
     }
 
     [Fact]
