@@ -19,6 +19,7 @@ public class StartupBenchmarks
     private ContainerBuilder? _default;
     private ContainerBuilder? _withoutNetwork;
     private ContainerBuilder? _withInit;
+    private ContainerBuilder? _onBridge;
 
     [GlobalSetup]
     public void Setup()
@@ -32,6 +33,8 @@ public class StartupBenchmarks
         _default = _engine.CreateContainer().WithRootfs(_rootfs.Path).WithCommand("/bin/true");
         _withoutNetwork = _default.WithNamespaces(NamespaceType.Pid, NamespaceType.Mount, NamespaceType.Uts, NamespaceType.Ipc);
         _withInit = _default.WithInit();
+        var network = _engine.Networks.CreateAsync("bench", "10.188.0.0/16").GetAwaiter().GetResult();
+        _onBridge = _default.WithNetwork(network);
     }
 
     [GlobalCleanup]
@@ -53,6 +56,10 @@ public class StartupBenchmarks
     /// <summary>With stage-0 staying as PID 1 (docker run --init).</summary>
     [Benchmark]
     public Task<int> WithInit() => RunAsync(_withInit!);
+
+    /// <summary>With a veth on a bridge network, an address, a route, hosts and resolv.conf.</summary>
+    [Benchmark]
+    public Task<int> OnBridgeNetwork() => RunAsync(_onBridge!);
 
     private static async Task<int> RunAsync(ContainerBuilder builder)
     {

@@ -22,6 +22,7 @@ public sealed class RouteSocket : IDisposable
     private const int IfNameMax = 15;
 
     private readonly SafeFileHandle _socket;
+    private readonly byte[] _receive = new byte[32768];
     private uint _sequence;
 
     private RouteSocket(SafeFileHandle socket) => _socket = socket;
@@ -201,7 +202,7 @@ public sealed class RouteSocket : IDisposable
         int fd = (int)_socket.DangerousGetHandle();
         if (NetlinkNative.Send(fd, bytes) < 0)
             throw new NetlinkException($"send(netlink) failed: errno {NetlinkNative.LastError}.", NetlinkNative.LastError);
-        var buffer = new byte[65536];
+        var buffer = _receive;
         byte[] first = [];
         while (true)
         {
