@@ -1,6 +1,8 @@
 // A separate host process for tests that need a process of their own:
 //   MiniDocker.TestHost <engine root> <cgroup parent> <rootfs> tied|detached
 //       starts one container, prints "<container pid> <state directory>", waits to be killed;
+//   MiniDocker.TestHost network <engine root> <cgroup parent> <rootfs> <subnet>
+//       makes a bridge network with one container on it, prints "<bridge>", waits to be killed;
 //   MiniDocker.TestHost sandbox <directory>
 //       confines its main thread with a seccomp filter that refuses mkdir, and tries it there
 //       and on another thread.
@@ -30,6 +32,15 @@ if (args[0] == "sandbox")
     Console.WriteLine($"sandboxed thread: mkdir {sandboxed}");
     Console.WriteLine($"other thread: mkdir {result}");
     return 0;
+}
+
+if (args[0] == "network")
+{
+    var owner = new ContainerEngine(new MiniDockerOptions { RootDirectory = args[1], CgroupParent = args[2] });
+    var network = await owner.Networks.CreateAsync("crashnet", args[4]);
+    await owner.CreateContainer().WithRootfs(args[3]).WithNetwork(network).WithCommand("/bin/sleep", "1000").StartAsync();
+    Console.WriteLine(network.Bridge);
+    await Task.Delay(Timeout.Infinite);
 }
 
 var engine = new ContainerEngine(new MiniDockerOptions { RootDirectory = args[0], CgroupParent = args[1] });

@@ -52,6 +52,15 @@ public sealed class ContainerEngine : IAsyncDisposable
         if (!Path.IsPathFullyQualified(Options.RootDirectory))
             throw new ContainerConfigurationException($"MiniDockerOptions.RootDirectory \"{Options.RootDirectory}\" is relative; give an absolute path.");
         Networks = new ContainerNetworks(Options.RootDirectory);
+        try
+        {
+            foreach (var stale in Networks.RemoveStale()) MiniDockerLog.StaleNetworkRemoved(_logger, stale);
+        }
+        catch (Exception e)
+        {
+            // Cleaning up after another engine must not stop this one from starting.
+            MiniDockerLog.StaleNetworkCleanupFailed(_logger, e.Message);
+        }
         _cgroupParent = Options.CgroupParent.Trim('/');
         if (_cgroupParent.Length == 0 || _cgroupParent.Split('/').Any(p => p is "." or ".."))
             throw new ContainerConfigurationException($"MiniDockerOptions.CgroupParent \"{Options.CgroupParent}\" must name a cgroup such as /minidocker, without . or ..");

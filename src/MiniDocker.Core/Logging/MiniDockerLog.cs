@@ -23,6 +23,12 @@ internal static partial class MiniDockerLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Container {Name} did not stop within {Timeout} of SIGTERM; sending SIGKILL")]
     public static partial void StopTimedOut(ILogger logger, string name, TimeSpan timeout);
 
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Networks left by a dead engine could not be removed: {Reason}")]
+    public static partial void StaleNetworkCleanupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Removed network {Name} (bridge, nftables table, leases), left by an engine that ended without cleaning up")]
+    public static partial void StaleNetworkRemoved(ILogger logger, string name);
+
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The rootfs {Rootfs} could not be idmapped (its filesystem or the kernel refuses); files owned by host users show as the overflow uid in the container")]
     public static partial void IdmapRefused(ILogger logger, string rootfs);
 

@@ -9,8 +9,9 @@ namespace MiniDocker.Networks;
 /// </summary>
 public sealed class ContainerNetwork
 {
-    internal ContainerNetwork(string name, Subnet subnet, string bridge, IpamPool pool)
+    internal ContainerNetwork(string name, Subnet subnet, string bridge, IpamPool pool, FileStream ownership)
     {
+        Ownership = ownership;
         Name = name;
         Subnet = subnet;
         Bridge = bridge;
@@ -30,6 +31,12 @@ public sealed class ContainerNetwork
     public string Bridge { get; }
 
     internal IpamPool Pool { get; }
+
+    /// <summary>
+    /// The network's definition file, held open exclusively for as long as this engine owns the
+    /// network: an engine that finds the file unlocked knows its owner died, and cleans up.
+    /// </summary>
+    internal FileStream Ownership { get; }
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Subnet}, bridge {Bridge})";

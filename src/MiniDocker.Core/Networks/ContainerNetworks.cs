@@ -19,6 +19,40 @@ public sealed class ContainerNetworks
 
     internal ContainerNetworks(string rootDirectory) => _directory = Path.Combine(rootDirectory, "networks");
 
+    /// <summary>
+    /// Removes what an engine that died left of its networks on this root: the bridge, the
+    /// nftables table, the leases. A network whose definition file is still locked has a live owner.
+    /// </summary>
+    /// <returns>The names of the networks cleaned up.</returns>
+    internal IReadOnlyList<string> RemoveStale()
+    {
+        if (!Directory.Exists(_directory)) return [];
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(_directory, "*.network"))
+        {
+            string bridge;
+            try
+            {
+                using var unowned = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                bridge = new StreamReader(unowned).ReadLine() ?? "";
+            }
+            catch (IOException)
+            {
+                continue; // another engine holds it
+            }
+            var name = Path.GetFileNameWithoutExtension(file);
+            using (var socket = RouteSocket.Open())
+            {
+                if (bridge.StartsWith("md-", StringComparison.Ordinal) && socket.LinkExists(bridge)) socket.DeleteLink(bridge);
+            }
+            if (bridge.Length > 0) NetworkFirewall.Remove(bridge);
+            File.Delete(Path.Combine(_directory, name + ".leases.json"));
+            File.Delete(file);
+            removed.Add(name);
+        }
+        return removed;
+    }
+
     /// <summary>The networks of this engine.</summary>
     public IReadOnlyCollection<ContainerNetwork> All => [.. _networks.Values];
 
@@ -71,7 +105,11 @@ public sealed class ContainerNetworks
                 socket.DeleteLink(bridge);
                 throw;
             }
-            var network = new ContainerNetwork(name, parsed, bridge, new IpamPool(parsed, Path.Combine(_directory, name + ".leases.json")));
+            Directory.CreateDirectory(_directory);
+            var ownership = new FileStream(Path.Combine(_directory, name + ".network"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+            ownership.Write(Encoding.UTF8.GetBytes($"{bridge}\n{parsed}\n"));
+            ownership.Flush();
+            var network = new ContainerNetwork(name, parsed, bridge, new IpamPool(parsed, Path.Combine(_directory, name + ".leases.json")), ownership);
             _networks[name] = network;
             _members[name] = new ConcurrentDictionary<string, NetworkAttachment>(StringComparer.Ordinal);
             return Task.FromResult(network);
@@ -118,6 +156,8 @@ public sealed class ContainerNetworks
             NetworkFirewall.Remove(network.Bridge);
             var leases = Path.Combine(_directory, name + ".leases.json");
             if (File.Exists(leases)) File.Delete(leases);
+            network.Ownership.Dispose();
+            File.Delete(Path.Combine(_directory, name + ".network"));
             _networks.TryRemove(name, out _);
             _members.TryRemove(name, out _);
             return Task.CompletedTask;

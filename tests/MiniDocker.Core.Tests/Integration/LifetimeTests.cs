@@ -87,6 +87,34 @@ public sealed class LifetimeTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task An_engine_removes_the_bridge_rules_and_leases_a_killed_engine_left()
+    {
+        var rootfs = env.Rootfs;
+        var root = Path.Combine(env.Scratch, "crash-" + Guid.NewGuid().ToString("N")[..8]);
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "MiniDocker.TestHost.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { hostDll, "network", root, env.CgroupParent, rootfs, $"10.{Random.Shared.Next(150, 250)}.{Random.Shared.Next(0, 250)}.0/24" })
+            start.ArgumentList.Add(arg);
+        using var host = Process.Start(start)!;
+        var bridge = await host.StandardOutput.ReadLineAsync(Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+        if (bridge is null) Assert.Fail($"The test host printed nothing: {await host.StandardError.ReadToEndAsync(Cancel)}");
+        Assert.True(Directory.Exists($"/sys/class/net/{bridge}"));
+
+        host.Kill();
+        await host.WaitForExitAsync(Cancel);
+        // The tied container dies with its host; its cgroup stays for the test to remove.
+        var containerDirectory = Directory.GetDirectories(Path.Combine(root, "containers")).Single();
+
+        await using (var next = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent }))
+        {
+            Assert.False(Directory.Exists($"/sys/class/net/{bridge}"));
+            Assert.DoesNotContain(MiniDocker.Networking.Firewall.NetworkFirewall.TableName(bridge), MiniDocker.Networking.Firewall.NetworkFirewall.Tables());
+            Assert.Empty(Directory.GetFiles(Path.Combine(root, "networks")));
+        }
+        await RemoveLeftoversAsync(containerDirectory, root);
+    }
+
     /// <summary>A killed host cleans up nothing; the container's cgroup and state go here.</summary>
     private async Task RemoveLeftoversAsync(string stateDirectory, string root)
     {
