@@ -46,6 +46,16 @@ internal sealed class NetlinkMessage
         return this;
     }
 
+    /// <summary>struct ndmsg { family, pad, pad, ifindex, state, flags, type }.</summary>
+    public NetlinkMessage NeighbourHeader(byte family, int index)
+    {
+        var header = new byte[12];
+        header[0] = family;
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), index);
+        Append(header);
+        return this;
+    }
+
     /// <summary>struct rtmsg { family, dst_len, src_len, tos, table, protocol, scope, type, flags }.</summary>
     public NetlinkMessage RouteHeader(byte family, byte destinationLength)
     {

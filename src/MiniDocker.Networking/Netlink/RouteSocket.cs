@@ -15,6 +15,7 @@ namespace MiniDocker.Networking.Netlink;
 public sealed class RouteSocket : IDisposable
 {
     private const ushort NLMSG_ERROR = 2;
+    private const ushort RTM_DELNEIGH = 29, RTM_GETNEIGH = 30, NDA_DST = 1, IFLA_ADDRESS = 1;
     private const ushort IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19, IFLA_NET_NS_FD = 28;
     private const ushort IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1;
     private const ushort IFA_LOCAL = 2, IFA_ADDRESS = 1, RTA_GATEWAY = 5, RTA_OIF = 4;
@@ -117,6 +118,24 @@ public sealed class RouteSocket : IDisposable
     public void SetMtu(string name, uint mtu) =>
         Request(new NetlinkMessage(NetlinkMessage.RTM_NEWLINK, 0).LinkHeader(IndexOrThrow(name)).Attribute(IFLA_MTU, mtu), $"set {name} mtu {mtu}");
 
+    /// <summary>Sets a link's hardware (MAC) address.</summary>
+    public void SetMacAddress(string name, System.Net.NetworkInformation.PhysicalAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Request(new NetlinkMessage(NetlinkMessage.RTM_NEWLINK, 0).LinkHeader(IndexOrThrow(name)).Attribute(IFLA_ADDRESS, address.GetAddressBytes()), $"set {name} address {address}");
+    }
+
+    /// <summary>Flushes the neighbour (ARP/NDP) entries of a link, as <c>ip neigh flush dev</c>.</summary>
+    public void FlushNeighbours(string name)
+    {
+        int index = IndexOrThrow(name);
+        foreach (var (family, destination) in Neighbours(index))
+        {
+            var message = new NetlinkMessage(RTM_DELNEIGH, 0).NeighbourHeader(family, index).Attribute(NDA_DST, destination);
+            Request(message, $"delete a neighbour entry of {name}");
+        }
+    }
+
     /// <summary>Attaches a link to a bridge.</summary>
     public void SetMaster(string name, string bridge) =>
         Request(new NetlinkMessage(NetlinkMessage.RTM_NEWLINK, 0).LinkHeader(IndexOrThrow(name)).Attribute(IFLA_MASTER, (uint)IndexOrThrow(bridge)), $"set {name} master {bridge}");
@@ -166,6 +185,43 @@ public sealed class RouteSocket : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _socket.Dispose();
+
+    /// <summary>The neighbour entries of a link: (family, destination address bytes).</summary>
+    private List<(byte Family, byte[] Destination)> Neighbours(int index)
+    {
+        var sequence = ++_sequence;
+        var request = new NetlinkMessage(RTM_GETNEIGH, 0x300 /* NLM_F_DUMP */).NeighbourHeader(0, 0).ToArray(sequence);
+        int fd = (int)_socket.DangerousGetHandle();
+        if (NetlinkNative.Send(fd, request) < 0)
+            throw new NetlinkException($"send(netlink) failed: errno {NetlinkNative.LastError}.", NetlinkNative.LastError);
+        var found = new List<(byte, byte[])>();
+        while (true)
+        {
+            long n = NetlinkNative.Receive(fd, _receive);
+            if (n < 0) throw new NetlinkException($"recv(netlink) failed: errno {NetlinkNative.LastError}.", NetlinkNative.LastError);
+            for (int offset = 0; offset + 16 <= n;)
+            {
+                var length = BinaryPrimitives.ReadInt32LittleEndian(_receive.AsSpan(offset));
+                var type = BinaryPrimitives.ReadUInt16LittleEndian(_receive.AsSpan(offset + 4));
+                if (length < 16) return found;
+                if (type is 3 /* NLMSG_DONE */ or NLMSG_ERROR) return found;
+                // struct ndmsg { u8 family, pad1; u16 pad2; s32 ifindex; u16 state; u8 flags, type; } then attributes
+                var body = _receive.AsSpan(offset + 16, length - 16);
+                if (BinaryPrimitives.ReadInt32LittleEndian(body[4..]) == index)
+                {
+                    for (int a = 12; a + 4 <= body.Length;)
+                    {
+                        var attrLength = BinaryPrimitives.ReadUInt16LittleEndian(body[a..]);
+                        if (attrLength < 4) break;
+                        if (BinaryPrimitives.ReadUInt16LittleEndian(body[(a + 2)..]) == NDA_DST)
+                            found.Add((body[0], body.Slice(a + 4, attrLength - 4).ToArray()));
+                        a += (attrLength + 3) & ~3;
+                    }
+                }
+                offset += (length + 3) & ~3;
+            }
+        }
+    }
 
     private int IndexOrThrow(string name)
     {

@@ -77,6 +77,36 @@ public sealed class NetlinkTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task The_link_components_build_a_host_in_a_namespace_of_its_own()
+    {
+        Require.Root();
+        var nsName = UniqueName("mdtns");
+        int subnet = Random.Shared.Next(1, 250);
+        using (var ns = MiniDocker.Networking.Links.NetworkNamespace.Create(nsName))
+        using (var bridge = MiniDocker.Networking.Links.Bridge.Create(UniqueName("mdtb"), IPAddress.Parse($"10.198.{subnet}.1"), 24))
+        using (var veth = MiniDocker.Networking.Links.VethPair.Create(UniqueName("mdth"), UniqueName("mdtp")))
+        {
+            Assert.True(File.Exists($"/run/netns/{nsName}"));
+            bridge.Attach(veth.Name);
+            veth.MovePeerTo(ns);
+            using (var inside = ns.OpenRouteSocket())
+            {
+                inside.SetMacAddress(veth.PeerName, System.Net.NetworkInformation.PhysicalAddress.Parse("02-42-AC-11-00-02"));
+                inside.AddAddress(veth.PeerName, IPAddress.Parse($"10.198.{subnet}.2"), 24);
+                inside.SetUp(veth.PeerName);
+            }
+            using var ping = Process.Start(new ProcessStartInfo(Testing.BusyboxRootfs.FindBusybox()!, ["ping", "-c", "1", "-W", "2", $"10.198.{subnet}.2"]) { RedirectStandardOutput = true })!;
+            await ping.WaitForExitAsync(Cancel);
+            Assert.Equal(0, ping.ExitCode);
+            using (var socket = RouteSocket.Open())
+                socket.FlushNeighbours(bridge.Name);
+            Assert.DoesNotContain($"10.198.{subnet}.2 ", File.ReadAllText("/proc/net/arp"));
+        }
+        Assert.False(File.Exists($"/run/netns/{nsName}"));
+        Assert.DoesNotContain(Directory.GetDirectories("/sys/class/net"), d => Path.GetFileName(d).StartsWith("mdt", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Refusals_name_the_request_and_the_reason()
     {
         Require.Root();
