@@ -223,6 +223,17 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithNetwork(Networks.ContainerNetwork network, params string[] aliases) =>
         With(_settings with { Networks = _settings.Networks.Add(new Networks.NetworkConnection(network ?? throw new ArgumentNullException(nameof(network)), [.. aliases])) });
 
+    /// <summary>Sets the nameservers in the container's /etc/resolv.conf (Docker's <c>--dns</c>); the host's are used otherwise.</summary>
+    public ContainerBuilder WithDns(params string[] nameservers)
+    {
+        foreach (var server in nameservers)
+        {
+            if (!System.Net.IPAddress.TryParse(server, out _))
+                throw new ContainerConfigurationException($"\"{server}\" is not a nameserver address.");
+        }
+        return With(_settings with { Dns = [.. nameservers] });
+    }
+
     /// <summary>
     /// Shares the network namespace of a running container (Docker's <c>--network container:NAME</c>):
     /// same interfaces, addresses and ports; the two reach each other on localhost.
@@ -333,7 +344,7 @@ public sealed partial class ContainerBuilder
             throw new ContainerConfigurationException("Publishing a port needs the container on a network; add WithNetwork(...).");
         if (s.Ports.GroupBy(p => (p.HostPort, p.Protocol)).Any(g => g.Count() > 1))
             throw new ContainerConfigurationException("The same host port is published twice.");
-        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock, [.. s.Networks], [.. s.Ports]);
+        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock, [.. s.Networks], [.. s.Ports], [.. s.Dns]);
     }
 
     /// <summary>
@@ -480,6 +491,7 @@ public sealed partial class ContainerBuilder
         public ImmutableList<Networks.NetworkConnection> Networks { get; init; } = [];
         public ImmutableList<Networks.PublishedPort> Ports { get; init; } = [];
         public string? NetworkNamespacePath { get; init; }
+        public ImmutableArray<string> Dns { get; init; } = [];
         public string? AppArmorProfile { get; init; }
         public string? SelinuxLabel { get; init; }
         public ImmutableArray<UserNamespaces.IdMapping> GidMappings { get; init; } = [];

@@ -10,8 +10,9 @@ public sealed record ContainerDefinition
 {
     internal ContainerDefinition(RuntimeSpec spec, string? name, bool init, bool detached, bool openStdin,
         Security.Landlock.LandlockPolicy? landlock = null, IReadOnlyList<Networks.NetworkConnection>? networks = null,
-        IReadOnlyList<Networks.PublishedPort>? ports = null)
+        IReadOnlyList<Networks.PublishedPort>? ports = null, IReadOnlyList<string>? dns = null)
     {
+        Dns = dns ?? [];
         Networks = networks ?? [];
         PublishedPorts = ports ?? [];
         Landlock = landlock;
@@ -36,6 +37,9 @@ public sealed record ContainerDefinition
 
     /// <summary>The networks the container joins (engine-level: bridges, addresses and hosts files are the engine's).</summary>
     public IReadOnlyList<Networks.NetworkConnection> Networks { get; }
+
+    /// <summary>Nameservers for the container's /etc/resolv.conf; the host's when empty.</summary>
+    public IReadOnlyList<string> Dns { get; }
 
     /// <summary>Host ports forwarded to the container (through its first network).</summary>
     public IReadOnlyList<Networks.PublishedPort> PublishedPorts { get; }

@@ -5,6 +5,12 @@ namespace MiniDocker.Networks;
 /// <summary>A container's /etc/resolv.conf: the host's nameservers that are reachable from another network namespace.</summary>
 internal static class ResolvConf
 {
+    /// <summary>The given nameservers, or the host's when none are given.</summary>
+    public static string For(IReadOnlyList<string> nameservers) =>
+        nameservers.Count == 0
+            ? FromHost()
+            : "# Written by MiniDocker\n" + string.Concat(nameservers.Select(n => $"nameserver {n}\n"));
+
     public static string FromHost(string hostFile = "/etc/resolv.conf")
     {
         var text = new StringBuilder("# Written by MiniDocker from the host's resolv.conf\n");

@@ -114,6 +114,10 @@ public sealed class RouteSocket : IDisposable
     public void SetUp(string name) =>
         Request(new NetlinkMessage(NetlinkMessage.RTM_NEWLINK, 0).LinkHeader(IndexOrThrow(name), IFF_UP, IFF_UP), $"set {name} up");
 
+    /// <summary>Brings a link down.</summary>
+    public void SetDown(string name) =>
+        Request(new NetlinkMessage(NetlinkMessage.RTM_NEWLINK, 0).LinkHeader(IndexOrThrow(name), 0, IFF_UP), $"set {name} down");
+
     /// <summary>Sets a link's MTU.</summary>
     public void SetMtu(string name, uint mtu) =>
         Request(new NetlinkMessage(NetlinkMessage.RTM_NEWLINK, 0).LinkHeader(IndexOrThrow(name)).Attribute(IFLA_MTU, mtu), $"set {name} mtu {mtu}");

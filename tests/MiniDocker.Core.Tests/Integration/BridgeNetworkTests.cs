@@ -215,6 +215,18 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Resolv_conf_has_the_hosts_nameservers_or_the_given_ones()
+    {
+        await using var test = env.CreateEngine();
+        var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        var given = await test.Busybox(env.Rootfs).WithNetwork(network).WithDns("192.0.2.53").ShellAsync("cat /etc/resolv.conf");
+        Assert.Contains("nameserver 192.0.2.53", given);
+        var hostServers = File.ReadAllLines("/etc/resolv.conf").Where(l => l.StartsWith("nameserver", StringComparison.Ordinal) && !l.Contains(" 127.", StringComparison.Ordinal));
+        var inherited = await test.Busybox(env.Rootfs).WithNetwork(network).ShellAsync("cat /etc/resolv.conf");
+        foreach (var line in hostServers) Assert.Contains(line.Trim(), inherited);
+    }
+
+    [Fact]
     public async Task The_default_network_is_made_once()
     {
         await using var test = env.CreateEngine();
