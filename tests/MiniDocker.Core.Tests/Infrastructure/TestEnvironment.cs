@@ -11,11 +11,19 @@ namespace MiniDocker.Tests.Infrastructure;
 public sealed class TestEnvironment : IDisposable
 {
     private readonly Lazy<BusyboxRootfs> _rootfs;
+    private readonly HashSet<string> _linksBefore;
+    private readonly HashSet<string> _tablesBefore;
+
+    private static IEnumerable<string> NetworkLinks() =>
+        Directory.GetDirectories("/sys/class/net").Select(d => Path.GetFileName(d)!).Where(n => n.StartsWith("md", StringComparison.Ordinal));
 
     public TestEnvironment()
     {
         Scratch = Path.Combine(Path.GetTempPath(), $"minidocker-tests-{Environment.ProcessId}");
         CgroupParent = $"minidocker-tests-{Environment.ProcessId}";
+        // What exists before the run is not the run's to answer for.
+        _linksBefore = [.. NetworkLinks()];
+        _tablesBefore = Tmds.Linux.LibC.geteuid() == 0 ? [.. MiniDocker.Networking.Firewall.NetworkFirewall.Tables()] : [];
         Directory.CreateDirectory(Scratch);
         _rootfs = new Lazy<BusyboxRootfs>(() => BusyboxRootfs.Create(Scratch));
     }
@@ -56,10 +64,13 @@ public sealed class TestEnvironment : IDisposable
             .ToList();
         if (children.Count > 0)
             throw new InvalidOperationException($"Processes started by the tests remain: {string.Join(", ", children)}");
-        var links = Directory.GetDirectories("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith("md", StringComparison.Ordinal)).ToList();
+        var links = NetworkLinks().Where(l => !_linksBefore.Contains(l)).ToList();
         if (links.Count > 0)
             throw new InvalidOperationException($"Network links made by the tests remain: {string.Join(", ", links)}");
-        if (Tmds.Linux.LibC.geteuid() == 0 && MiniDocker.Networking.Firewall.NetworkFirewall.Tables() is { Count: > 0 } tables)
+        var tables = Tmds.Linux.LibC.geteuid() == 0
+            ? MiniDocker.Networking.Firewall.NetworkFirewall.Tables().Where(t => !_tablesBefore.Contains(t)).ToList()
+            : [];
+        if (tables.Count > 0)
             throw new InvalidOperationException($"nftables tables made by the tests remain: {string.Join(", ", tables)}");
         var leftover = File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(Scratch, StringComparison.Ordinal)).ToList();
         if (leftover.Count > 0)
