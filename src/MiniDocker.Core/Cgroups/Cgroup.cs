@@ -89,10 +89,12 @@ public sealed class Cgroup : IAsyncDisposable
     {
         if (_deleted) return;
         await _driver.KillAllAsync(Path, cancellationToken).ConfigureAwait(false);
-        // rmdir can still see the last exiting task for a moment after cgroup.procs is empty.
+        // rmdir can still see the last exiting task for a while after cgroup.procs is empty
+        // (a killed process is uncharged as it finishes exiting, which a busy machine delays).
         for (int attempt = 0; !_driver.Delete(Path); attempt++)
         {
-            if (attempt == 200) throw new CgroupException($"The cgroup {Location} could not be removed: it stays busy.");
+            if (attempt == 1000)
+                throw new CgroupException($"The cgroup {Location} could not be removed within 5 s: it still has processes or child cgroups.");
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
         _deleted = true;

@@ -57,30 +57,46 @@ public sealed class TestEnvironment : IDisposable
         return new TestEngine(Path.Combine(Scratch, "engine-" + Guid.NewGuid().ToString("N")[..8]), CgroupParent, configure);
     }
 
+    /// <summary>
+    /// Checks that the run left nothing behind, and removes what it can either way, so one
+    /// failing run does not leave its mess to the next; then reports what it found.
+    /// </summary>
     public void Dispose()
     {
+        var problems = new List<string>();
         var children = HostSnapshot.ChildPids()
             .Select(pid => $"{pid} ({(File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "?")})")
             .ToList();
-        if (children.Count > 0)
-            throw new InvalidOperationException($"Processes started by the tests remain: {string.Join(", ", children)}");
+        if (children.Count > 0) problems.Add($"Processes started by the tests remain: {string.Join(", ", children)}");
         var links = NetworkLinks().Where(l => !_linksBefore.Contains(l)).ToList();
-        if (links.Count > 0)
-            throw new InvalidOperationException($"Network links made by the tests remain: {string.Join(", ", links)}");
+        if (links.Count > 0) problems.Add($"Network links made by the tests remain: {string.Join(", ", links)}");
         var tables = Tmds.Linux.LibC.geteuid() == 0
             ? MiniDocker.Networking.Firewall.NetworkFirewall.Tables().Where(t => !_tablesBefore.Contains(t)).ToList()
             : [];
-        if (tables.Count > 0)
-            throw new InvalidOperationException($"nftables tables made by the tests remain: {string.Join(", ", tables)}");
-        var leftover = File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(Scratch, StringComparison.Ordinal)).ToList();
-        if (leftover.Count > 0)
-            throw new InvalidOperationException($"Mounts below the test directory remain:\n{string.Join('\n', leftover)}");
-        var cgroups = Directory.EnumerateDirectories("/sys/fs/cgroup", CgroupParent, SearchOption.AllDirectories).ToList();
+        if (tables.Count > 0) problems.Add($"nftables tables made by the tests remain: {string.Join(", ", tables)}");
+        var mounts = File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Contains(Scratch, StringComparison.Ordinal)).ToList();
+        if (mounts.Count > 0) problems.Add($"Mounts below the test directory remain:\n{string.Join('\n', mounts)}");
+        var cgroups = Directory.Exists("/sys/fs/cgroup")
+            ? Directory.EnumerateDirectories("/sys/fs/cgroup", CgroupParent, SearchOption.AllDirectories).ToList()
+            : [];
         var containerCgroups = cgroups.SelectMany(Directory.EnumerateDirectories).ToList();
-        foreach (var parent in cgroups) Directory.Delete(parent);
-        if (containerCgroups.Count > 0)
-            throw new InvalidOperationException($"Container cgroups made by the tests remain: {string.Join(", ", containerCgroups)}");
+        if (containerCgroups.Count > 0) problems.Add($"Container cgroups made by the tests remain: {string.Join(", ", containerCgroups)}");
+
+        foreach (var cgroup in containerCgroups.Concat(cgroups)) TryDelete(cgroup);
         if (_rootfs.IsValueCreated) _rootfs.Value.Dispose();
-        Directory.Delete(Scratch, recursive: true);
+        if (mounts.Count == 0 && Directory.Exists(Scratch)) Directory.Delete(Scratch, recursive: true);
+        if (problems.Count > 0) throw new InvalidOperationException(string.Join("\n", problems));
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory);
+        }
+        catch (IOException)
+        {
+            // Still busy: reported above.
+        }
     }
 }
