@@ -118,7 +118,19 @@ public sealed partial class Container : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         bool sent = !_exit.IsCompleted && _process.Signal((int)signal);
         // A frozen process acts on no signal until thawed (as docker kill on a paused container).
-        if (sent && _paused) await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        if (sent && _paused)
+        {
+            try
+            {
+                await Cgroup.ThawAsync(cancellationToken).ConfigureAwait(false);
+                _paused = false;
+            }
+            catch (CgroupException) when (!_paused)
+            {
+                // A fatal signal can end a frozen process by itself; the exit watcher then clears
+                // _paused and removes the cgroup while the thaw is still reading it.
+            }
+        }
         return sent;
     }
 
