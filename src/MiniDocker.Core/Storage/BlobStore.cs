@@ -58,41 +58,27 @@ public sealed class BlobStore
         if (Contains(expected))
             return false;
 
-        var ingest = await IngestAsync(content, expected.HashAlgorithm, expected.Algorithm, expectedSize, cancellationToken).ConfigureAwait(false);
-        try
+        var (_, added) = await StoreAsync(content, expected.Algorithm, expectedSize, ingest =>
         {
             if (expectedSize is { } size && ingest.Size != size)
-                throw new BlobIntegrityException(
-                    ingest.Size > size
-                        ? $"The content for {expected} is longer than the {size} bytes expected; reading stopped there. It was not stored; the source served different data."
-                        : $"The content for {expected} is {ingest.Size} bytes, but {size} were expected. It was not stored; the transfer may have been cut short, so fetch it again.")
+                throw new BlobIntegrityException(ingest.Size > size
+                    ? $"The content for {expected} is longer than the {size} bytes expected; reading stopped there. It was not stored; the source served different data."
+                    : $"The content for {expected} is {ingest.Size} bytes, but {size} were expected. It was not stored; the transfer may have been cut short, so fetch it again.")
                 { Expected = expected };
             if (ingest.Digest != expected)
                 throw new BlobIntegrityException(
                     $"The content given as {expected} hashes to {ingest.Digest}. It was not stored; the source served corrupted or different data.")
                 { Expected = expected };
-            return Commit(ingest.Path, expected);
-        }
-        finally
-        {
-            File.Delete(ingest.Path);
-        }
+        }, cancellationToken).ConfigureAwait(false);
+        return added;
     }
 
     /// <summary>Stores <paramref name="content"/> under its sha256 digest, which it returns.</summary>
     public async Task<Digest> PutAsync(Stream content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var ingest = await IngestAsync(content, HashAlgorithmName.SHA256, "sha256", null, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            Commit(ingest.Path, ingest.Digest);
-            return ingest.Digest;
-        }
-        finally
-        {
-            File.Delete(ingest.Path);
-        }
+        var (digest, _) = await StoreAsync(content, "sha256", limit: null, check: null, cancellationToken).ConfigureAwait(false);
+        return digest;
     }
 
     /// <summary>Opens a stored blob for reading.</summary>
@@ -157,13 +143,28 @@ public sealed class BlobStore
         }
     }
 
-    private async Task<IngestResult> IngestAsync(Stream content, HashAlgorithmName algorithm, string algorithmName, long? limit, CancellationToken cancellationToken)
+    /// <summary>Ingests, lets <paramref name="check"/> refuse the result, and names it; the ingest file goes either way.</summary>
+    private async Task<(Digest Digest, bool Added)> StoreAsync(Stream content, string algorithm, long? limit, Action<IngestResult>? check, CancellationToken cancellationToken)
+    {
+        var ingest = await IngestAsync(content, algorithm, limit, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            check?.Invoke(ingest);
+            return (ingest.Digest, Commit(ingest.Path, ingest.Digest));
+        }
+        finally
+        {
+            File.Delete(ingest.Path);
+        }
+    }
+
+    private async Task<IngestResult> IngestAsync(Stream content, string algorithm, long? limit, CancellationToken cancellationToken)
     {
         var path = Path.Combine(IngestDirectory, $"{Environment.ProcessId}.{Guid.NewGuid():N}");
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
-            using var hash = IncrementalHash.CreateHash(algorithm);
+            using var hash = IncrementalHash.CreateHash(Digest.HashAlgorithmFor(algorithm));
             long size = 0;
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous))
             {
@@ -180,7 +181,7 @@ public sealed class BlobStore
                 // The name is given only to content that is on disk, so a crash after the rename cannot expose a torn file.
                 file.Flush(flushToDisk: true);
             }
-            return new IngestResult(path, Digest.FromHash(algorithmName, hash.GetHashAndReset()), size);
+            return new IngestResult(path, Digest.FromHash(algorithm, hash.GetHashAndReset()), size);
         }
         catch
         {

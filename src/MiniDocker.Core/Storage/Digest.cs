@@ -55,7 +55,10 @@ public readonly record struct Digest
 
     internal static Digest FromHash(string algorithm, byte[] hash) => new(algorithm, Convert.ToHexStringLower(hash));
 
-    internal HashAlgorithmName HashAlgorithm => Algorithm == "sha512" ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256;
+    internal HashAlgorithmName HashAlgorithm => HashAlgorithmFor(Algorithm);
+
+    internal static HashAlgorithmName HashAlgorithmFor(string algorithm) =>
+        algorithm == "sha512" ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Algorithm}:{Hex}";

@@ -153,31 +153,19 @@ internal static class SeccompCompiler
                 asm.Load(offset);
                 asm.JumpIf(JeqK, lo, fail, pass);
                 break;
-            case SeccompOperator.GreaterThan or SeccompOperator.GreaterOrEqual:
-            {
-                int equalHigh = asm.NewLabel();
-                asm.Load(offset + 4);
-                asm.JumpIf(JgtK, hi, pass, equalHigh);
-                asm.Mark(equalHigh);
-                asm.JumpIf(JeqK, hi, lowWord, fail);
-                asm.Mark(lowWord);
-                asm.Load(offset);
-                asm.JumpIf(condition.Operator == SeccompOperator.GreaterThan ? JgtK : JgeK, lo, pass, fail);
+            // a < v is !(a >= v) and a <= v is !(a > v): one unsigned "greater" test serves all four.
+            case SeccompOperator.GreaterThan:
+                EmitGreater(asm, offset, hi, lo, orEqual: false, whenTrue: pass, whenFalse: fail, lowWord);
                 break;
-            }
-            case SeccompOperator.LessThan or SeccompOperator.LessOrEqual:
-            {
-                int equalHigh = asm.NewLabel();
-                asm.Load(offset + 4);
-                asm.JumpIf(JgtK, hi, fail, equalHigh);
-                asm.Mark(equalHigh);
-                asm.JumpIf(JeqK, hi, lowWord, pass);
-                asm.Mark(lowWord);
-                asm.Load(offset);
-                // a < v is !(a >= v); a <= v is !(a > v).
-                asm.JumpIf(condition.Operator == SeccompOperator.LessThan ? JgeK : JgtK, lo, fail, pass);
+            case SeccompOperator.GreaterOrEqual:
+                EmitGreater(asm, offset, hi, lo, orEqual: true, whenTrue: pass, whenFalse: fail, lowWord);
                 break;
-            }
+            case SeccompOperator.LessThan:
+                EmitGreater(asm, offset, hi, lo, orEqual: true, whenTrue: fail, whenFalse: pass, lowWord);
+                break;
+            case SeccompOperator.LessOrEqual:
+                EmitGreater(asm, offset, hi, lo, orEqual: false, whenTrue: fail, whenFalse: pass, lowWord);
+                break;
             case SeccompOperator.MaskedEqual:
             {
                 uint datumHi = (uint)(condition.ValueTwo >> 32), datumLo = (uint)condition.ValueTwo;
@@ -194,6 +182,19 @@ internal static class SeccompCompiler
                 throw new ArgumentOutOfRangeException(nameof(condition), condition.Operator, "Unknown operator.");
         }
         asm.Mark(pass);
+    }
+
+    /// <summary>Unsigned 64-bit <c>arg &gt; value</c> (or <c>&gt;=</c>): the high words decide unless they are equal.</summary>
+    private static void EmitGreater(BpfAssembler asm, uint offset, uint hi, uint lo, bool orEqual, int whenTrue, int whenFalse, int lowWord)
+    {
+        int equalHigh = asm.NewLabel();
+        asm.Load(offset + 4);
+        asm.JumpIf(JgtK, hi, whenTrue, equalHigh);
+        asm.Mark(equalHigh);
+        asm.JumpIf(JeqK, hi, lowWord, whenFalse);
+        asm.Mark(lowWord);
+        asm.Load(offset);
+        asm.JumpIf(orEqual ? JgeK : JgtK, lo, whenTrue, whenFalse);
     }
 
     private static Version ParseKernel(string text)
