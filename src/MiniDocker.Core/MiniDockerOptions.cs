@@ -25,6 +25,9 @@ public sealed class MiniDockerOptions
     /// <summary>How long <c>StopAsync</c> waits after SIGTERM before it sends SIGKILL, when the caller gives no time; Docker's 10 s.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How containers' root filesystems are made from images: overlayfs where the kernel has it, copies otherwise.</summary>
+    public Layers.StorageDriver StorageDriver { get; set; } = Layers.StorageDriver.Auto;
+
     private static string DefaultRootDirectory()
     {
         if (Environment.UserName == "root" || Tmds.Linux.LibC.geteuid() == 0) return "/var/lib/minidocker";

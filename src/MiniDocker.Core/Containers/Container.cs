@@ -134,13 +134,13 @@ public sealed partial class Container : IAsyncDisposable
         return sent;
     }
 
-    /// <summary>Sends SIGTERM, waits up to <paramref name="timeout"/>, then SIGKILL (as <c>docker stop</c>).</summary>
+    /// <summary>Sends the stop signal (SIGTERM unless the image names another), waits up to <paramref name="timeout"/>, then SIGKILL (as <c>docker stop</c>).</summary>
     /// <param name="timeout">The grace period; <see cref="MiniDockerOptions.StopTimeout"/> when null.</param>
     /// <param name="cancellationToken">Cancels the wait (the container keeps its SIGTERM).</param>
     public async Task<ContainerExit> StopAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var grace = timeout ?? _engine.Options.StopTimeout;
-        if (await KillAsync(Signal.SIGTERM, cancellationToken).ConfigureAwait(false))
+        if (await KillAsync(_definition.StopSignal, cancellationToken).ConfigureAwait(false))
         {
             try
             {

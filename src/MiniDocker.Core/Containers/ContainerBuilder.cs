@@ -71,7 +71,7 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithHostRootfs() => With(_settings with { Rootfs = "/", HostRootfs = true });
 
     /// <summary>Sets the program and its arguments. A program without a slash is looked up in the container's PATH.</summary>
-    public ContainerBuilder WithCommand(params string[] command) => With(_settings with { Command = [.. command] });
+    public ContainerBuilder WithCommand(params string[] command) => With(_settings with { Command = [.. command], CommandSet = true });
 
     /// <summary>Sets one environment variable (the container gets nothing of the host's environment).</summary>
     public ContainerBuilder WithEnvironment(string name, string value) =>
@@ -82,11 +82,11 @@ public sealed partial class ContainerBuilder
         With(_settings with { Environment = _settings.Environment.SetItems(variables) });
 
     /// <summary>Sets the absolute working directory inside the container; it is created when missing.</summary>
-    public ContainerBuilder WithWorkingDirectory(string path) => With(_settings with { WorkingDirectory = path });
+    public ContainerBuilder WithWorkingDirectory(string path) => With(_settings with { WorkingDirectory = path, WorkingDirectorySet = true });
 
     /// <summary>Runs the program as this uid, gid and supplementary groups.</summary>
     public ContainerBuilder WithUser(uint uid, uint gid, params uint[] groups) =>
-        With(_settings with { Uid = uid, Gid = gid, Groups = [.. groups] });
+        With(_settings with { Uid = uid, Gid = gid, Groups = [.. groups], UserName = null, UserSet = true });
 
     /// <summary>Sets the hostname (the default is the first 12 characters of the container id).</summary>
     public ContainerBuilder WithHostname(string hostname) => With(_settings with { Hostname = hostname });
@@ -305,7 +305,9 @@ public sealed partial class ContainerBuilder
     /// <exception cref="ContainerConfigurationException">A setting is invalid; the message says which and why.</exception>
     public ContainerDefinition Build()
     {
-        var s = _settings;
+        var s = _settings.Image is { } image ? ApplyImage(_settings, image)
+            : _settings.UserName is { } user ? WithResolvedUser(_settings, user, [_settings.Rootfs])
+            : _settings;
         if (s.Name is { } name && !NamePattern().IsMatch(name))
             throw new ContainerConfigurationException($"The container name \"{name}\" is invalid; use letters, digits, '_', '.' and '-', starting with a letter or digit (as Docker does).");
         if (s.Command.IsEmpty)
@@ -344,7 +346,13 @@ public sealed partial class ContainerBuilder
             throw new ContainerConfigurationException("Publishing a port needs the container on a network; add WithNetwork(...).");
         if (s.Ports.GroupBy(p => (p.HostPort, p.Protocol)).Any(g => g.Count() > 1))
             throw new ContainerConfigurationException("The same host port is published twice.");
-        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock, [.. s.Networks], [.. s.Ports], [.. s.Dns]);
+        return new ContainerDefinition(spec, s.Name, s.Init, s.Detached, s.OpenStdin, s.Landlock, [.. s.Networks], [.. s.Ports], [.. s.Dns])
+        {
+            Image = s.Image,
+            Labels = s.Labels,
+            ExposedPorts = s.ExposedPorts,
+            StopSignal = s.StopSignal ?? Signal.SIGTERM,
+        };
     }
 
     /// <summary>
@@ -354,7 +362,8 @@ public sealed partial class ContainerBuilder
     public string Explain()
     {
         var definition = Build();
-        var plan = _engine?.Plan(definition, "<container id>")
+        var imageRoot = _engine is not null && definition.Image is { } image ? ImageRootfs.Plan(image, "/<container state>", _engine.Options.StorageDriver) : null;
+        var plan = _engine?.Plan(definition, "<container id>", null, imageRoot)
             ?? SpawnPlanner.ForContainer(definition.Spec, new SpawnOptions(definition.Init, !definition.Detached, Landlock: definition.Landlock));
         return "Host: posix_spawn(stage-0 from a sealed memfd) with fds 0-2 = stdio, 3 = this plan, 4 = sync socket; then in stage-0:\n"
             + plan.Render();
@@ -495,6 +504,15 @@ public sealed partial class ContainerBuilder
         public string? AppArmorProfile { get; init; }
         public string? SelinuxLabel { get; init; }
         public ImmutableArray<UserNamespaces.IdMapping> GidMappings { get; init; } = [];
+        public bool CommandSet { get; init; }
+        public bool WorkingDirectorySet { get; init; }
+        public bool UserSet { get; init; }
+        public string? UserName { get; init; }
+        public ImmutableArray<string>? Entrypoint { get; init; }
+        public Images.Image? Image { get; init; }
+        public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+        public ImmutableArray<string> ExposedPorts { get; init; } = [];
+        public Signal? StopSignal { get; init; }
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }
 }

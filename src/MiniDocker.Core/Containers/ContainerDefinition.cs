@@ -49,4 +49,16 @@ public sealed record ContainerDefinition
 
     /// <summary>Whether the container's stdin is a pipe the host can write to.</summary>
     public bool OpenStdin { get; }
+
+    /// <summary>The image the container's root filesystem is made from, or null for a host directory.</summary>
+    public Images.Image? Image { get; init; }
+
+    /// <summary>Labels: the image's, then the builder's on top.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The ports the image declares (<c>80/tcp</c>, <c>53/udp</c>); declared, not published.</summary>
+    public IReadOnlyList<string> ExposedPorts { get; init; } = [];
+
+    /// <summary>The signal <see cref="Container.StopAsync"/> sends first: the image's StopSignal, or SIGTERM.</summary>
+    public Signal StopSignal { get; init; } = Signal.SIGTERM;
 }

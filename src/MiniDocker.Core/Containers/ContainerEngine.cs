@@ -52,6 +52,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         if (!Path.IsPathFullyQualified(Options.RootDirectory))
             throw new ContainerConfigurationException($"MiniDockerOptions.RootDirectory \"{Options.RootDirectory}\" is relative; give an absolute path.");
         Networks = new ContainerNetworks(Options.RootDirectory);
+        Images = new Images.ImageStore(Options.RootDirectory, _loggerFactory);
         try
         {
             foreach (var stale in Networks.RemoveStale()) MiniDockerLog.StaleNetworkRemoved(_logger, stale);
@@ -93,11 +94,13 @@ public sealed class ContainerEngine : IAsyncDisposable
         var name = definition.Name ?? id[..12];
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
         var spec = WithNetworkFiles(WithDefaultHostname(definition.Spec, id[..12]), definition, directory);
+        var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, directory, Options.StorageDriver) : null;
+        if (imageRoot is not null) spec = spec with { Root = spec.Root! with { Path = imageRoot.Path } };
         var limits = ResourceLimitsMapping.FromSpec(spec.Linux?.Resources);
         ResourceLimitsValidator.Validate(limits, HostResources.Current);
         var cgroupPath = $"{_cgroupParent}/{id}";
         // Planned first (it validates everything) unless the plan needs files this start writes.
-        var plan = definition.Networks.Count == 0 ? Plan(definition, id, spec) : null;
+        var plan = definition.Networks.Count == 0 ? Plan(definition, id, spec, imageRoot) : null;
 
         var reservation = NameReservation.Take(Options.RootDirectory, name, id);
         var opened = new List<IDisposable>();
@@ -112,6 +115,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             foreach (var port in definition.PublishedPorts) proxies.Add(PortProxy.Bind(port));
             cgroup = Cgroup.Create(_cgroups.Value, cgroupPath, limits);
             Directory.CreateDirectory(directory);
+            if (imageRoot is not null) await imageRoot.CreateAsync(Images, directory, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), spec.ToJson(), cancellationToken).ConfigureAwait(false);
             foreach (var connection in definition.Networks)
             {
@@ -123,7 +127,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), Networks.HostsFor(attachments[0].Network, attachments[0]), cancellationToken).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(directory, "resolv.conf"), ResolvConf.For(definition.Dns), cancellationToken).ConfigureAwait(false);
             }
-            plan ??= Plan(definition, id, spec);
+            plan ??= Plan(definition, id, spec, imageRoot);
 
             var stdout = OutputFile.Open(Path.Combine(directory, Container.StdoutFileName));
             var stderr = OutputFile.Open(Path.Combine(directory, Container.StderrFileName));
@@ -133,7 +137,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
             opened.Add(stdin);
 
-            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup, id, attachments), cancellationToken).ConfigureAwait(false);
+            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup, id, attachments, imageRoot), cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
 
             foreach (var proxy in proxies) proxy.Start(attachments[0].Address);
@@ -172,6 +176,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>The bridge networks of this engine.</summary>
     public ContainerNetworks Networks { get; }
 
+    /// <summary>The images of this engine's root: pull, push, import, export, commit, list, tag, remove.</summary>
+    public Images.ImageStore Images { get; }
+
     /// <summary>A container on a network gets /etc/hosts and /etc/resolv.conf of its own, bound from its state directory.</summary>
     private static RuntimeSpec WithNetworkFiles(RuntimeSpec spec, ContainerDefinition definition, string directory)
     {
@@ -185,13 +192,27 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// What the host does while a new container's first process waits: id maps, the cgroup, and
     /// in a user namespace the (idmapped) rootfs tree that stage-0 receives after "go".
     /// </summary>
-    private Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup, string id, List<NetworkAttachment> attachments)
+    private Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup, string id, List<NetworkAttachment> attachments, ImageRootfs? imageRoot)
     {
         var join = WithNetworks(JoinCgroup(cgroup), id, attachments);
         var linux = spec.Linux;
-        if (linux is null || !linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path))) return join;
-        var uids = linux.UidMappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size)).ToList();
-        var gids = linux.GidMappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size)).ToList();
+        bool ownUserNamespace = linux is not null && linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
+        if (imageRoot is { Overlay: true })
+        {
+            return async (pid, cancellationToken) =>
+            {
+                if (ownUserNamespace)
+                    await UserNamespaces.IdMapWriter.WriteAsync(pid, IdMappings(linux!.UidMappings), IdMappings(linux.GidMappings), cancellationToken).ConfigureAwait(false);
+                if (join is not null) await join(pid, cancellationToken).ConfigureAwait(false);
+                var tree = imageRoot.MountOverlay();
+                if (ownUserNamespace && Options.IdmappedRootfs && !UserNamespaces.IdmappedRootfs.TryIdmap(tree, pid))
+                    MiniDockerLog.IdmapRefused(_logger, imageRoot.Path);
+                return [tree];
+            };
+        }
+        if (!ownUserNamespace) return join;
+        var uids = IdMappings(linux!.UidMappings);
+        var gids = IdMappings(linux.GidMappings);
         var rootfs = spec.Root!.Path;
         return async (pid, cancellationToken) =>
         {
@@ -203,6 +224,9 @@ public sealed class ContainerEngine : IAsyncDisposable
             return [tree];
         };
     }
+
+    private static List<UserNamespaces.IdMapping> IdMappings(IEnumerable<IdMappingSpec> mappings) =>
+        [.. mappings.Select(m => new UserNamespaces.IdMapping(m.ContainerId, m.HostId, m.Size))];
 
     /// <summary>After the cgroup join: a veth per network into the waiting child's namespace.</summary>
     private static Stage0Launcher.OutsideSetup? WithNetworks(Stage0Launcher.OutsideSetup? join, string id, List<NetworkAttachment> attachments)
@@ -244,10 +268,11 @@ public sealed class ContainerEngine : IAsyncDisposable
     }
 
     /// <summary>The plan a container gets from this engine: with its cgroup, cloned into on cgroup v2.</summary>
-    internal SpawnPlan Plan(ContainerDefinition definition, string id, Spec.RuntimeSpec? spec = null) =>
+    internal SpawnPlan Plan(ContainerDefinition definition, string id, Spec.RuntimeSpec? spec = null, ImageRootfs? imageRoot = null) =>
         SpawnPlanner.ForContainer(
             spec ?? definition.Spec,
-            new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}"), definition.Landlock));
+            new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}"), definition.Landlock,
+                RootfsFromHost: imageRoot is { Overlay: true }));
 
     internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);
 

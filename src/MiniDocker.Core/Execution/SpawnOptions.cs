@@ -5,4 +5,6 @@ namespace MiniDocker.Execution;
 /// <param name="DieWithHost">Kill the container when the host process dies (not detached).</param>
 /// <param name="CgroupDirectory">A cgroup v2 directory to clone the child into; null when the host joins it to its cgroup instead.</param>
 /// <param name="Landlock">A Landlock policy to confine the container's processes with.</param>
-internal sealed record SpawnOptions(bool Init, bool DieWithHost, string? CgroupDirectory = null, Security.Landlock.LandlockPolicy? Landlock = null);
+/// <param name="RootfsFromHost">The host passes the root filesystem as a mount tree (an image's overlay) after "go".</param>
+internal sealed record SpawnOptions(bool Init, bool DieWithHost, string? CgroupDirectory = null, Security.Landlock.LandlockPolicy? Landlock = null,
+    bool RootfsFromHost = false);

@@ -52,7 +52,8 @@ internal static class SpawnPlanner
         // read-only too; an image's root is made read-only after its mounts are in.
         bool hostRoot = root.Path == "/";
         // In a user namespace the host clones the rootfs (and idmaps it): see IdmappedRootfs.
-        bool fromHost = created.Contains(NamespaceType.User) && !hostRoot;
+        // An image's overlay is always made by the host, as a detached mount.
+        bool fromHost = options.RootfsFromHost || (created.Contains(NamespaceType.User) && !hostRoot);
         steps.Add(new BindRootfsStep(root.Path, root.Readonly && hostRoot, fromHost));
 
         bool devIsMounted = false, ptsIsMounted = false;

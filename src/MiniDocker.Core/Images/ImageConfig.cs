@@ -27,6 +27,27 @@ public sealed record ImageConfig
     /// <summary>The digests of the layers once uncompressed, lowest first.</summary>
     [JsonPropertyName("rootfs")]
     public ImageRootFs RootFs { get; init; } = new();
+
+    /// <summary>How each layer was made, lowest first (entries with <c>empty_layer</c> made none).</summary>
+    public IReadOnlyList<ImageHistory>? History { get; init; }
+}
+
+/// <summary>One step of an image's history.</summary>
+public sealed record ImageHistory
+{
+    /// <summary>When the step ran.</summary>
+    public DateTimeOffset? Created { get; init; }
+
+    /// <summary>The command that made it.</summary>
+    [JsonPropertyName("created_by")]
+    public string? CreatedBy { get; init; }
+
+    /// <summary>A free-form comment.</summary>
+    public string? Comment { get; init; }
+
+    /// <summary>Whether the step made no layer.</summary>
+    [JsonPropertyName("empty_layer")]
+    public bool? EmptyLayer { get; init; }
 }
 
 /// <summary>The <c>rootfs</c> section of an image configuration.</summary>

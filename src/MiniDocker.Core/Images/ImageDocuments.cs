@@ -69,6 +69,15 @@ public static class ImageDocuments
         return index;
     }
 
+    /// <summary>The JSON of a manifest the engine made (for a commit, an import or an export).</summary>
+    internal static byte[] Serialize(ImageManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, ImageJsonContext.Default.ImageManifest);
+
+    /// <summary>The JSON of a config the engine made.</summary>
+    internal static byte[] Serialize(ImageConfig config) => JsonSerializer.SerializeToUtf8Bytes(config, ImageJsonContext.Default.ImageConfig);
+
+    /// <summary>The JSON of an index the engine made.</summary>
+    internal static byte[] Serialize(ImageIndex index) => JsonSerializer.SerializeToUtf8Bytes(index, ImageJsonContext.Default.ImageIndex);
+
     /// <summary>Reads an image configuration.</summary>
     /// <exception cref="ImageFormatException">It is malformed or its root filesystem is not made of layers.</exception>
     public static ImageConfig ParseConfig(ReadOnlySpan<byte> json)

@@ -11,4 +11,6 @@ namespace MiniDocker.Images;
 [JsonSerializable(typeof(ImageManifest))]
 [JsonSerializable(typeof(ImageIndex))]
 [JsonSerializable(typeof(ImageConfig))]
+[JsonSerializable(typeof(ReferenceIndexState))]
+[JsonSerializable(typeof(List<Archives.DockerArchiveEntry>))]
 internal sealed partial class ImageJsonContext : JsonSerializerContext;

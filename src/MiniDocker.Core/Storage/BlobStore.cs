@@ -74,11 +74,14 @@ public sealed class BlobStore
     }
 
     /// <summary>Stores <paramref name="content"/> under its sha256 digest, which it returns.</summary>
-    public async Task<Digest> PutAsync(Stream content, CancellationToken cancellationToken = default)
+    public async Task<Digest> PutAsync(Stream content, CancellationToken cancellationToken = default) =>
+        (await PutNewAsync(content, cancellationToken).ConfigureAwait(false)).Digest;
+
+    /// <summary>Stores content under its sha256 digest, and says whether the store lacked it.</summary>
+    internal Task<(Digest Digest, bool Added)> PutNewAsync(Stream content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var (digest, _) = await StoreAsync(content, "sha256", limit: null, check: null, cancellationToken).ConfigureAwait(false);
-        return digest;
+        return StoreAsync(content, "sha256", limit: null, check: null, cancellationToken);
     }
 
     /// <summary>Opens a stored blob for reading.</summary>
@@ -160,7 +163,7 @@ public sealed class BlobStore
 
     private async Task<IngestResult> IngestAsync(Stream content, string algorithm, long? limit, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(IngestDirectory, $"{Environment.ProcessId}.{Guid.NewGuid():N}");
+        var path = Path.Combine(IngestDirectory, IngestName.New());
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
@@ -215,10 +218,7 @@ public sealed class BlobStore
     {
         foreach (var file in Directory.EnumerateFiles(IngestDirectory))
         {
-            var name = Path.GetFileName(file);
-            var dot = name.IndexOf('.');
-            var ownerAlive = dot > 0 && int.TryParse(name.AsSpan(0, dot), out var pid) && Directory.Exists($"/proc/{pid}");
-            if (!ownerAlive)
+            if (IngestName.IsAbandoned(file))
                 File.Delete(file);
         }
     }

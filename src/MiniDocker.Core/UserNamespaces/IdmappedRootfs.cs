@@ -26,14 +26,17 @@ internal static unsafe class IdmappedRootfs
         fixed (byte* p = path)
             tree = (int)Libc.Syscall6(SYS_open_tree, AT_FDCWD, (nint)p, (nint)(OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE), 0, 0);
         var handle = SafeFd.FromResult(tree, $"open_tree(\"{rootfs}\", OPEN_TREE_CLONE|AT_RECURSIVE)");
-        if (!idmap) return (handle, false);
+        return idmap ? (handle, TryIdmap(handle, childPid)) : (handle, false);
+    }
 
+    /// <summary>Idmaps a detached tree (a clone, or an image's overlay) to the child's user namespace, where the filesystem allows.</summary>
+    public static bool TryIdmap(SafeFd tree, int childPid)
+    {
         using var userns = OpenUserNamespace(childPid);
         // struct mount_attr { u64 attr_set, attr_clr, propagation, userns_fd; }
         var attr = stackalloc ulong[4] { MOUNT_ATTR_IDMAP, 0, 0, (ulong)userns.Fd };
         var empty = stackalloc byte[1] { 0 };
-        bool mapped = Libc.Syscall6(SYS_mount_setattr, tree, (nint)empty, (nint)(AT_EMPTY_PATH | AT_RECURSIVE), (nint)attr, 32) == 0;
-        return (handle, mapped);
+        return Libc.Syscall6(SYS_mount_setattr, tree.Fd, (nint)empty, (nint)(AT_EMPTY_PATH | AT_RECURSIVE), (nint)attr, 32) == 0;
     }
 
     private static SafeFd OpenUserNamespace(int pid)
