@@ -362,7 +362,7 @@ public sealed partial class ContainerBuilder
     public string Explain()
     {
         var definition = Build();
-        var imageRoot = _engine is not null && definition.Image is { } image ? ImageRootfs.Plan(image, "/<container state>", _engine.Options.StorageDriver) : null;
+        var imageRoot = _engine is not null && definition.Image is { } image ? ImageRootfs.Plan(image, "/<container state>", _engine.Options.StorageDriver, definition.HasOwnUserNamespace) : null;
         var plan = _engine?.Plan(definition, "<container id>", null, imageRoot)
             ?? SpawnPlanner.ForContainer(definition.Spec, new SpawnOptions(definition.Init, !definition.Detached, Landlock: definition.Landlock));
         return "Host: posix_spawn(stage-0 from a sealed memfd) with fds 0-2 = stdio, 3 = this plan, 4 = sync socket; then in stage-0:\n"

@@ -59,6 +59,8 @@ public sealed record ContainerDefinition
     /// <summary>The ports the image declares (<c>80/tcp</c>, <c>53/udp</c>); declared, not published.</summary>
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
 
+    internal bool HasOwnUserNamespace => Spec.Linux?.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path)) ?? false;
+
     /// <summary>The signal <see cref="Container.StopAsync"/> sends first: the image's StopSignal, or SIGTERM.</summary>
     public Signal StopSignal { get; init; } = Signal.SIGTERM;
 }

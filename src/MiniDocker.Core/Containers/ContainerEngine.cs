@@ -94,13 +94,13 @@ public sealed class ContainerEngine : IAsyncDisposable
         var name = definition.Name ?? id[..12];
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
         var spec = WithNetworkFiles(WithDefaultHostname(definition.Spec, id[..12]), definition, directory);
-        var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, directory, Options.StorageDriver) : null;
+        var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, directory, Options.StorageDriver, definition.HasOwnUserNamespace) : null;
         if (imageRoot is not null) spec = spec with { Root = spec.Root! with { Path = imageRoot.Path } };
         var limits = ResourceLimitsMapping.FromSpec(spec.Linux?.Resources);
         ResourceLimitsValidator.Validate(limits, HostResources.Current);
         var cgroupPath = $"{_cgroupParent}/{id}";
         // Planned first (it validates everything) unless the plan needs files this start writes.
-        var plan = definition.Networks.Count == 0 ? Plan(definition, id, spec, imageRoot) : null;
+        var plan = definition.Networks.Count == 0 && imageRoot is null ? Plan(definition, id, spec, imageRoot) : null;
 
         var reservation = NameReservation.Take(Options.RootDirectory, name, id);
         var opened = new List<IDisposable>();
@@ -199,15 +199,11 @@ public sealed class ContainerEngine : IAsyncDisposable
         bool ownUserNamespace = linux is not null && linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
         if (imageRoot is { Overlay: true })
         {
+            // Never with a user namespace of the container's own: see ImageRootfs.Plan.
             return async (pid, cancellationToken) =>
             {
-                if (ownUserNamespace)
-                    await UserNamespaces.IdMapWriter.WriteAsync(pid, IdMappings(linux!.UidMappings), IdMappings(linux.GidMappings), cancellationToken).ConfigureAwait(false);
                 if (join is not null) await join(pid, cancellationToken).ConfigureAwait(false);
-                var tree = imageRoot.MountOverlay();
-                if (ownUserNamespace && Options.IdmappedRootfs && !UserNamespaces.IdmappedRootfs.TryIdmap(tree, pid))
-                    MiniDockerLog.IdmapRefused(_logger, imageRoot.Path);
-                return [tree];
+                return [imageRoot.MountOverlay()];
             };
         }
         if (!ownUserNamespace) return join;

@@ -31,12 +31,18 @@ internal sealed class ImageRootfs
     public string Work { get; }
 
     /// <summary>Chooses the driver; nothing is created yet.</summary>
+    /// <remarks>
+    /// A container with a user namespace gets a copy: the kernel refuses to idmap an overlay mount,
+    /// and an overlay over idmapped layers must be mounted from inside the user namespace (overlayfs
+    /// does its work with the mounter's credentials, which the idmapping cannot map from outside).
+    /// The copy is idmapped like any rootfs directory.
+    /// </remarks>
     /// <exception cref="ContainerConfigurationException">overlayfs was asked for and this kernel lacks it.</exception>
-    public static ImageRootfs Plan(Image image, string stateDirectory, StorageDriver driver)
+    public static ImageRootfs Plan(Image image, string stateDirectory, StorageDriver driver, bool userNamespace)
     {
         if (driver == StorageDriver.Overlay && !OverlayMount.IsAvailable)
             throw new ContainerConfigurationException("MiniDockerOptions.StorageDriver is Overlay, but this kernel has no overlayfs (or refuses fsopen); load the overlay module or use StorageDriver.Auto.");
-        return new ImageRootfs(image, stateDirectory, driver != StorageDriver.Copy && OverlayMount.IsAvailable);
+        return new ImageRootfs(image, stateDirectory, driver != StorageDriver.Copy && OverlayMount.IsAvailable && !userNamespace);
     }
 
     /// <summary>Creates the directories; with copies, unpacks every layer into <see cref="Path"/>.</summary>

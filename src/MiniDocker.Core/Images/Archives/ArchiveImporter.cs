@@ -94,16 +94,17 @@ internal sealed class ArchiveImporter(ImageStore store)
         return result;
     }
 
+    /// <summary>The caller's name wins; else the name the layout gives (containerd's full name, or the OCI tag).</summary>
     private static List<ImageReference> TagsOf(Descriptor descriptor, ImageReference? name)
     {
+        if (name is not null) return [name];
         var annotations = descriptor.Annotations ?? new Dictionary<string, string>();
         if (annotations.TryGetValue(ContainerdNameAnnotation, out var full) && ImageReference.TryParse(full) is { } parsed) return [parsed];
         if (annotations.TryGetValue(OciRefNameAnnotation, out var refName))
         {
-            if (name is not null && ImageReference.TryParse($"{name.Name}:{refName}") is { } tagged) return [tagged];
             if (refName.Contains('/') && ImageReference.TryParse(refName) is { } named) return [named];
         }
-        return name is null ? [] : [name];
+        return [];
     }
 
     private List<(byte[] Json, IReadOnlyList<ImageReference> Tags)> FromDockerManifest(byte[] json, ImageReference? name)
