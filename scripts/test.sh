@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (a C compiler for stage-0, a static busybox for the test
-# root filesystems, libnftables for bridge networks), then runs the whole test suite. Run it as root: the integration tests
+# root filesystems, libnftables for bridge networks, a real registry, skopeo and htpasswd
+# for the image tests), then runs the whole test suite. Run it as root: the integration tests
 # create namespaces, mounts and containers. Under CI=true a missing requirement fails its
 # test instead of skipping it.
 set -euo pipefail
@@ -16,6 +17,10 @@ done
 [ "$busybox_static" = yes ] || packages+=(busybox-static)
 # Bridge networks program their NAT and isolation rules through libnftables.
 ldconfig -p 2>/dev/null | grep -q 'libnftables.so.1 ' || packages+=(libnftables1)
+# Image tests pull from and push to a real OCI registry on 127.0.0.1, seeded with skopeo too.
+command -v docker-registry >/dev/null 2>&1 || packages+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || packages+=(skopeo)
+command -v htpasswd >/dev/null 2>&1 || packages+=(apache2-utils)
 
 if [ ${#packages[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

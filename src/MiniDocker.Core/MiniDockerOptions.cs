@@ -28,6 +28,9 @@ public sealed class MiniDockerOptions
     /// <summary>How containers' root filesystems are made from images: overlayfs where the kernel has it, copies otherwise.</summary>
     public Layers.StorageDriver StorageDriver { get; set; } = Layers.StorageDriver.Auto;
 
+    /// <summary>How images are pulled and pushed: credentials, insecure registries, platform, retries.</summary>
+    public Registry.RegistryOptions Registry { get; set; } = new();
+
     private static string DefaultRootDirectory()
     {
         if (Environment.UserName == "root" || Tmds.Linux.LibC.geteuid() == 0) return "/var/lib/minidocker";

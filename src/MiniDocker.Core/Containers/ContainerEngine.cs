@@ -52,7 +52,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         if (!Path.IsPathFullyQualified(Options.RootDirectory))
             throw new ContainerConfigurationException($"MiniDockerOptions.RootDirectory \"{Options.RootDirectory}\" is relative; give an absolute path.");
         Networks = new ContainerNetworks(Options.RootDirectory);
-        Images = new Images.ImageStore(Options.RootDirectory, _loggerFactory);
+        Images = new Images.ImageStore(Options.RootDirectory, _loggerFactory, Options.Registry);
         try
         {
             foreach (var stale in Networks.RemoveStale()) MiniDockerLog.StaleNetworkRemoved(_logger, stale);

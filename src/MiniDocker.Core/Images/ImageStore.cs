@@ -17,7 +17,10 @@ public sealed partial class ImageStore
     private readonly ILogger<ImageStore> _logger;
 
     /// <summary>Opens the image store of the engine root <paramref name="engineRoot"/>, creating it if needed.</summary>
-    public ImageStore(string engineRoot, ILoggerFactory? loggerFactory = null)
+    /// <param name="engineRoot">The engine's root directory; the store is its <c>images/</c>.</param>
+    /// <param name="loggerFactory">Where log messages go; nowhere when null.</param>
+    /// <param name="registry">How to talk to registries; the defaults when null.</param>
+    public ImageStore(string engineRoot, ILoggerFactory? loggerFactory = null, Registry.RegistryOptions? registry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(engineRoot);
         _engineRoot = Path.GetFullPath(engineRoot);
@@ -27,6 +30,7 @@ public sealed partial class ImageStore
         Blobs = new BlobStore(Root);
         Layers = new LayerStore(Path.Combine(Root, "layers"), Blobs);
         Index = new ReferenceIndex(Root);
+        _registry = new Lazy<Registry.RegistryClient>(() => new Registry.RegistryClient(registry, LoggerFactory.CreateLogger<Registry.RegistryClient>()));
     }
 
     /// <summary>The store's directory.</summary>

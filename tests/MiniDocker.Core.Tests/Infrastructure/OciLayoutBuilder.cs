@@ -13,6 +13,9 @@ public sealed class OciLayoutBuilder
 
     public ImageRuntimeConfig Config { get; set; } = new() { Env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd = ["/bin/sh"] };
 
+    /// <summary>The architecture the config claims; this host's by default.</summary>
+    public string Architecture { get; set; } = Platform.Current.Architecture;
+
     public enum Compression { None, Gzip, Zstd }
 
     /// <summary>A layer holding a directory's files.</summary>
@@ -78,7 +81,7 @@ public sealed class OciLayoutBuilder
         }
         var config = ImageDocuments.Serialize(new ImageConfig
         {
-            Architecture = Platform.Current.Architecture,
+            Architecture = Architecture,
             Os = "linux",
             Created = DateTimeOffset.FromUnixTimeSeconds(1_600_000_000),
             Config = Config,

@@ -17,6 +17,14 @@ public static class Require
     public static string Busybox() =>
         Testing.BusyboxRootfs.FindBusybox() ?? Missing("a statically linked busybox: install it with 'apt-get install busybox-static' (the README's test command does)");
 
+    /// <summary>A program on PATH, from the Debian package that provides it.</summary>
+    public static string Tool(string name, string package)
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
+            .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+        return path ?? Missing($"the program '{name}': install it with 'apt-get install {package}' (the README's test command does)");
+    }
+
     private static string Missing(string what)
     {
         if (InCi) Assert.Fail($"Required under CI=true but missing: {what}.");

@@ -25,6 +25,21 @@ public sealed class TestEngine(string root, string cgroupParent, Action<MiniDock
             .SelectMany(d => Directory.EnumerateFileSystemEntries(d))
             .Order(StringComparer.Ordinal)];
 
+    /// <summary>Every file of the image store (blobs, unpacked layers' tops, the reference index), to check that a failure changed nothing.</summary>
+    public IReadOnlyList<string> ImageStoreListing()
+    {
+        var images = Path.Combine(Root, "images");
+        if (!Directory.Exists(images)) return [];
+        var files = Directory.EnumerateFiles(Path.Combine(images, "blobs"), "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateDirectories(Path.Combine(images, "layers", "sha256")))
+            .Concat(Directory.EnumerateFileSystemEntries(Path.Combine(images, "layers", "ingest")))
+            .Concat(Directory.EnumerateFileSystemEntries(Path.Combine(images, "ingest")))
+            .Order(StringComparer.Ordinal).ToList();
+        var index = Path.Combine(images, "references.json");
+        if (File.Exists(index)) files.Add("references.json: " + File.ReadAllText(index));
+        return files;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Engine.DisposeAsync();
