@@ -18,6 +18,8 @@ public sealed partial class Container : IAsyncDisposable
 
     private readonly ContainerEngine _engine;
     private readonly ContainerDefinition _definition;
+
+    internal ContainerDefinition Definition => _definition;
     private readonly ChildProcess _process;
     private readonly NameReservation _name;
     private readonly ILogger<Container> _logger;
