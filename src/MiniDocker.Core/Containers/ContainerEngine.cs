@@ -171,6 +171,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         // The parent stays while another engine's containers are in it; rmdir says so with EBUSY.
         if (_cgroups.IsValueCreated) _cgroups.Value.Delete(_cgroupParent);
         await Networks.RemoveAllAsync().ConfigureAwait(false);
+        Images.Dispose();
     }
 
     /// <summary>The bridge networks of this engine.</summary>

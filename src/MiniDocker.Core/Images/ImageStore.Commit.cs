@@ -1,7 +1,5 @@
-using System.IO.Compression;
 using MiniDocker.Containers;
 using MiniDocker.Layers;
-using MiniDocker.Storage;
 
 namespace MiniDocker.Images;
 
@@ -34,73 +32,38 @@ public sealed partial class ImageStore
 
         using var hold = await HoldAgainstCollectionAsync(cancellationToken).ConfigureAwait(false);
         var changes = BeginChanges();
-        var tarPath = Path.Combine(Root, "ingest", IngestName.New());
-        bool paused = options.Pause && container.Status == ContainerStatus.Running;
         try
         {
-            if (paused) await container.PauseAsync(cancellationToken).ConfigureAwait(false);
-            Digest diffId;
-            try
+            var (diffId, layer) = await StoreNewLayerAsync(async (tar, ct) =>
             {
-                await using var tar = new FileStream(tarPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-                await Task.Run(() => UpperLayerWriter.Write(upper, tar, EngineMountTargets), cancellationToken).ConfigureAwait(false);
-                if (paused)
+                bool pause = options.Pause && container.Status == ContainerStatus.Running;
+                if (pause) await container.PauseAsync(ct).ConfigureAwait(false);
+                try
                 {
-                    await container.ResumeAsync(cancellationToken).ConfigureAwait(false);
-                    paused = false;
+                    await Task.Run(() => UpperLayerWriter.Write(upper, tar, EngineMountTargets), ct).ConfigureAwait(false);
                 }
-                tar.Position = 0;
-                using (var hashing = new HashingReadStream(tar))
+                finally
                 {
-                    await using var compressed = new MemoryStream();
-                    await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-                        await hashing.CopyToAsync(gzip, cancellationToken).ConfigureAwait(false);
-                    diffId = hashing.Finish();
-                    compressed.Position = 0;
-                    var (layerDigest, added) = await Blobs.PutNewAsync(compressed, cancellationToken).ConfigureAwait(false);
-                    if (added) changes.BlobAdded(layerDigest);
-                    return await AddCommittedAsync(baseImage, container, options, name, diffId, new Descriptor
-                    {
-                        MediaType = MediaTypes.OciLayerTarGzip, Digest = layerDigest, Size = compressed.Length,
-                    }, changes, cancellationToken).ConfigureAwait(false);
+                    if (pause) await container.ResumeAsync(CancellationToken.None).ConfigureAwait(false);
                 }
-            }
-            finally
+            }, changes, cancellationToken).ConfigureAwait(false);
+            var now = DateTimeOffset.UtcNow;
+            var config = baseImage.Config with
             {
-                if (paused) await container.ResumeAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+                Created = now,
+                Author = options.Author ?? baseImage.Config.Author,
+                Config = options.Config ?? baseImage.Config.Config,
+                RootFs = new ImageRootFs { Type = "layers", DiffIds = [.. baseImage.Config.RootFs.DiffIds, diffId] },
+                History = [.. baseImage.Config.History ?? [], new ImageHistory { Created = now, CreatedBy = $"minidocker commit {container.Id[..12]}", Comment = options.Comment }],
+            };
+            // Docker's layer type and OCI's tar+gzip are the same bytes; an OCI manifest names them the OCI way.
+            var layers = baseImage.Manifest.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerTarGzip ? l with { MediaType = MediaTypes.OciLayerTarGzip } : l).Append(layer).ToList();
+            return await AddNewImageAsync(config, layers, name, changes, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             changes.Undo();
             throw;
         }
-    }
-
-    private async Task<Image> AddCommittedAsync(Image baseImage, Container container, CommitOptions options, ImageReference? name, Digest diffId, Descriptor layer,
-        StoreChanges changes, CancellationToken cancellationToken)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var config = baseImage.Config with
-        {
-            Created = now,
-            Author = options.Author ?? baseImage.Config.Author,
-            Config = options.Config ?? baseImage.Config.Config,
-            RootFs = new ImageRootFs { Type = "layers", DiffIds = [.. baseImage.Config.RootFs.DiffIds, diffId] },
-            History = [.. baseImage.Config.History ?? [], new ImageHistory { Created = now, CreatedBy = $"minidocker commit {container.Id[..12]}", Comment = options.Comment }],
-        };
-        var configJson = ImageDocuments.Serialize(config);
-        using var configStream = new MemoryStream(configJson);
-        var (configDigest, configAdded) = await Blobs.PutNewAsync(configStream, cancellationToken).ConfigureAwait(false);
-        if (configAdded) changes.BlobAdded(configDigest);
-        var manifest = new ImageManifest
-        {
-            SchemaVersion = 2,
-            MediaType = MediaTypes.OciManifest,
-            Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = configDigest, Size = configJson.Length },
-            // Docker's layer type and OCI's tar+gzip are the same bytes; an OCI manifest names them the OCI way.
-            Layers = [.. baseImage.Manifest.Layers.Select(l => l.MediaType == MediaTypes.DockerLayerTarGzip ? l with { MediaType = MediaTypes.OciLayerTarGzip } : l), layer],
-        };
-        return await AddAsync(ImageDocuments.Serialize(manifest), name is null ? [] : [name], null, changes, cancellationToken).ConfigureAwait(false);
     }
 }

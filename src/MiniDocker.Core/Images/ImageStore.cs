@@ -11,7 +11,7 @@ namespace MiniDocker.Images;
 /// Several engines, in one process or many, may share it: content is named only once complete,
 /// the index is changed under a lock, and garbage collection waits for pulls in progress.
 /// </summary>
-public sealed partial class ImageStore
+public sealed partial class ImageStore : IDisposable
 {
     private readonly string _engineRoot;
     private readonly ILogger<ImageStore> _logger;
@@ -287,6 +287,12 @@ public sealed partial class ImageStore
             list.Add(Path.GetFileName(directory));
         }
         return users;
+    }
+
+    /// <summary>Closes the registry connections.</summary>
+    public void Dispose()
+    {
+        if (_registry.IsValueCreated) _registry.Value.Dispose();
     }
 
     /// <summary>The file in a container's state directory that names the image it runs.</summary>

@@ -43,7 +43,12 @@ internal sealed class ImagePuller(ImageStore store, RegistryClient client, ILogg
                     progress?.Report(new PullProgress(layer.Digest, PullStatus.Downloaded, layer.Size, layer.Size));
                 }).ConfigureAwait(false);
 
-            foreach (var layer in manifest.Layers) progress?.Report(new PullProgress(layer.Digest, PullStatus.Extracting, layer.Size, layer.Size));
+            var chain = Layers.ChainId.For(config.RootFs.DiffIds);
+            for (int i = 0; i < manifest.Layers.Count && i < chain.Count; i++)
+            {
+                if (!store.Layers.Contains(chain[i]))
+                    progress?.Report(new PullProgress(manifest.Layers[i].Digest, PullStatus.Extracting, manifest.Layers[i].Size, manifest.Layers[i].Size));
+            }
             var image = await store.AddAsync(chosen.Content, reference.Tag is null ? [] : [reference], $"{reference.Name}@{top.Digest}", changes, cancellationToken).ConfigureAwait(false);
             foreach (var layer in manifest.Layers) progress?.Report(new PullProgress(layer.Digest, PullStatus.Complete, layer.Size, layer.Size));
             return image;

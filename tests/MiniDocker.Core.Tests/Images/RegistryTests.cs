@@ -272,11 +272,11 @@ public sealed class RegistryTests(TestEnvironment env)
         await using var source = env.CreateEngine();
         var image = await SeedAsync(source, registry.Host);
         await using var first = env.CreateEngine();
-        var second = new ContainerEngineOnSameRoot(first.Root);
+        using var second = new ImageStore(first.Root);
 
         var pulls = await Task.WhenAll(
             first.Engine.Images.PullAsync($"{registry.Host}/busybox:1", cancellationToken: Cancel),
-            second.Images.PullAsync($"{registry.Host}/busybox:1", cancellationToken: Cancel));
+            second.PullAsync($"{registry.Host}/busybox:1", cancellationToken: Cancel));
 
         Assert.All(pulls, p => Assert.Equal(image.ManifestDigest, p.ManifestDigest));
         var blobs = first.Engine.Images.Blobs.List().ToList();
@@ -285,11 +285,6 @@ public sealed class RegistryTests(TestEnvironment env)
         Assert.Equal(image.ChainIds.Count, Directory.GetDirectories(Path.Combine(first.Root, "images", "layers", "sha256")).Length);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(first.Root, "images", "ingest")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(first.Root, "images", "layers", "ingest")));
-    }
-
-    private sealed class ContainerEngineOnSameRoot(string root)
-    {
-        public ImageStore Images { get; } = new(root);
     }
 
     private static void Run(string program, params string[] arguments)
