@@ -166,6 +166,41 @@ public sealed class ImageManagementTests(TestEnvironment env)
         Assert.Equal(before, test.ImageStoreListing());
     }
 
+    [Theory]
+    [MemberData(nameof(MiniDocker.Tests.Layers.LayerUnpackerTests.HostileArchives), MemberType = typeof(MiniDocker.Tests.Layers.LayerUnpackerTests))]
+    public async Task An_image_with_a_hostile_layer_is_refused_and_the_store_stays_as_it_was(string name, byte[] tar)
+    {
+        await using var test = env.CreateEngine();
+        await ImportBusyboxAsync(test); // a store with content, which must stay as it is
+        var layout = new OciLayoutBuilder().AddTar(tar).WriteLayout(env.Scratch);
+        var before = test.ImageStoreListing();
+
+        var e = await Assert.ThrowsAsync<MiniDocker.Layers.LayerArchiveException>(() => test.Engine.Images.ImportAsync(layout, $"localhost/hostile-{name}:1", Cancel));
+        Directory.Delete(layout, recursive: true);
+
+        Assert.Contains("refused", e.Message);
+        Assert.Equal(before, test.ImageStoreListing());
+        Assert.False(File.Exists(Path.Combine(env.Scratch, "escaped")));
+    }
+
+    [Fact]
+    public async Task What_a_crashed_engine_was_writing_is_removed_and_never_read()
+    {
+        await using var test = env.CreateEngine();
+        await ImportBusyboxAsync(test);
+        // A pid that cannot be alive: what a process killed mid-pull left.
+        var blobIngest = Path.Combine(test.Root, "images", "ingest", "2147483646.deadbeef");
+        var layerIngest = Path.Combine(test.Root, "images", "layers", "ingest", "2147483646.deadbeef");
+        File.WriteAllText(blobIngest, "half a blob");
+        Directory.CreateDirectory(Path.Combine(layerIngest, "diff", "half"));
+
+        using var reopened = new ImageStore(test.Root);
+
+        Assert.False(File.Exists(blobIngest));
+        Assert.False(Directory.Exists(layerIngest));
+        Assert.Equal(["localhost/layered:1"], Assert.Single(await reopened.ListAsync(Cancel)).Tags);
+    }
+
     [Fact]
     public async Task Commit_needs_overlayfs_and_says_so()
     {
