@@ -85,6 +85,25 @@ public sealed class ImageRunTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task StopAsync_sends_the_stop_signal_the_image_names()
+    {
+        await using var test = env.CreateEngine();
+        var builder = TestImages.Busybox(env.Rootfs);
+        builder.Config = builder.Config with { StopSignal = "SIGINT", Cmd = ["/bin/sh", "-c", "trap 'echo got INT; exit 3' INT; echo ready; while true; do sleep 0.1; done"] };
+        var layout = builder.WriteLayout(env.Scratch);
+        var image = Assert.Single(await test.Engine.Images.ImportAsync(layout, "localhost/stops:1", Cancel));
+        Directory.Delete(layout, recursive: true);
+        await using var container = await test.Engine.CreateContainer().WithImage(image).StartAsync(Cancel);
+        await Eventually.OutputContainsAsync(container, "ready");
+
+        var exit = await container.StopAsync(TimeSpan.FromSeconds(10), Cancel);
+
+        Assert.Equal(Signal.SIGINT, container.Definition.StopSignal);
+        Assert.Equal(3, exit.ExitCode);
+        Assert.Contains("got INT", (await container.GetLogsAsync(Cancel)).Stdout);
+    }
+
+    [Fact]
     public async Task What_a_container_writes_stays_in_its_own_upper_layer()
     {
         await using var test = env.CreateEngine();

@@ -100,6 +100,69 @@ public sealed class RegistryTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task From_a_multi_platform_index_the_hosts_platform_is_pulled_and_an_index_without_it_is_refused()
+    {
+        var skopeo = Require.Tool("skopeo", "skopeo");
+        await using var registry = await TestRegistry.StartAsync(env.Scratch);
+        var amd = TestImages.Busybox(env.Rootfs);
+        var arm = TestImages.Busybox(env.Rootfs);
+        arm.Architecture = Platform.Current.Architecture == "arm64" ? "riscv64" : "arm64";
+        arm.Config = arm.Config with { Cmd = ["/bin/sh", "-c", "echo wrong platform"] };
+        var s390 = TestImages.Busybox(env.Rootfs);
+        s390.Architecture = "s390x";
+        var both = Path.Combine(env.Scratch, "multi-" + Guid.NewGuid().ToString("N")[..8]);
+        var foreign = Path.Combine(env.Scratch, "foreign-" + Guid.NewGuid().ToString("N")[..8]);
+        OciLayoutBuilder.WriteIndex(both, [arm, amd]);
+        OciLayoutBuilder.WriteIndex(foreign, [arm, s390]);
+        try
+        {
+            Run(skopeo, "copy", "--all", "--dest-tls-verify=false", $"oci:{both}:latest", $"docker://{registry.Host}/multi:1");
+            Run(skopeo, "copy", "--all", "--dest-tls-verify=false", $"oci:{foreign}:latest", $"docker://{registry.Host}/foreign:1");
+        }
+        finally
+        {
+            Directory.Delete(both, recursive: true);
+            Directory.Delete(foreign, recursive: true);
+        }
+        await using var test = env.CreateEngine();
+
+        var image = await test.Engine.Images.PullAsync($"{registry.Host}/multi:1", cancellationToken: Cancel);
+        var before = test.ImageStoreListing();
+        var e = await Assert.ThrowsAsync<ImageFormatException>(() => test.Engine.Images.PullAsync($"{registry.Host}/foreign:1", cancellationToken: Cancel));
+
+        Assert.Equal(Platform.Current.Architecture, image.Config.Architecture);
+        Assert.Equal("hello from layer 2\n", (await test.Engine.CreateContainer().WithImage(image).RunAsync()).Stdout);
+        Assert.StartsWith($"{registry.Host}/multi@sha256:", Assert.Single(image.RepoDigests));
+        Assert.NotEqual(image.ManifestDigest.ToString(), image.RepoDigests[0].Split('@')[1]); // the index's digest, as docker shows it
+        Assert.Contains($"no manifest for {Platform.Current}", e.Message);
+        Assert.Contains("linux/s390x", e.Message);
+        Assert.Equal(before, test.ImageStoreListing());
+    }
+
+    [Fact]
+    public async Task A_docker_schema_2_image_pulls_and_runs()
+    {
+        var skopeo = Require.Tool("skopeo", "skopeo");
+        await using var registry = await TestRegistry.StartAsync(env.Scratch);
+        // Docker's format has no zstd layers.
+        var layout = TestImages.Busybox(env.Rootfs, OciLayoutBuilder.Compression.Gzip).WriteLayout(env.Scratch);
+        try
+        {
+            Run(skopeo, "copy", "--format", "v2s2", "--dest-tls-verify=false", $"oci:{layout}:latest", $"docker://{registry.Host}/docker-format:1");
+        }
+        finally
+        {
+            Directory.Delete(layout, recursive: true);
+        }
+        await using var test = env.CreateEngine();
+
+        var image = await test.Engine.Images.PullAsync($"{registry.Host}/docker-format:1", cancellationToken: Cancel);
+
+        Assert.Equal(MediaTypes.DockerManifest, image.Manifest.MediaType);
+        Assert.Equal("hello from layer 2\n", (await test.Engine.CreateContainer().WithImage(image).RunAsync()).Stdout);
+    }
+
+    [Fact]
     public async Task Blobs_are_pushed_in_chunks_and_mounted_from_another_repository_of_the_registry()
     {
         await using var registry = await TestRegistry.StartAsync(env.Scratch);

@@ -71,14 +71,27 @@ public sealed class OciLayoutBuilder
     /// <summary>Writes the layout into <paramref name="directory"/> and returns the manifest's digest.</summary>
     public Digest Write(string directory, string? refName = "latest")
     {
-        var blobs = Path.Combine(directory, "blobs", "sha256");
-        Directory.CreateDirectory(blobs);
-        Digest Put(byte[] content)
+        var manifest = WriteBlobs(directory);
+        WriteIndexFile(directory, manifest, refName);
+        return manifest.Digest;
+    }
+
+    /// <summary>A multi-platform layout: an image index naming each builder's image with its platform.</summary>
+    public static Digest WriteIndex(string directory, IReadOnlyList<OciLayoutBuilder> images, string refName = "latest")
+    {
+        var index = ImageDocuments.Serialize(new ImageIndex
         {
-            var digest = Digest.Sha256(content);
-            File.WriteAllBytes(Path.Combine(blobs, digest.Hex), content);
-            return digest;
-        }
+            SchemaVersion = 2,
+            MediaType = MediaTypes.OciIndex,
+            Manifests = [.. images.Select(i => i.WriteBlobs(directory) with { Platform = new Platform { Os = "linux", Architecture = i.Architecture } })],
+        });
+        var descriptor = new Descriptor { MediaType = MediaTypes.OciIndex, Digest = Put(directory, index), Size = index.Length };
+        WriteIndexFile(directory, descriptor, refName);
+        return descriptor.Digest;
+    }
+
+    private Descriptor WriteBlobs(string directory)
+    {
         var config = ImageDocuments.Serialize(new ImageConfig
         {
             Architecture = Architecture,
@@ -91,23 +104,31 @@ public sealed class OciLayoutBuilder
         {
             SchemaVersion = 2,
             MediaType = MediaTypes.OciManifest,
-            Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Put(config), Size = config.Length },
-            Layers = [.. _layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = Put(l.Blob), Size = l.Blob.Length })],
+            Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Put(directory, config), Size = config.Length },
+            Layers = [.. _layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = Put(directory, l.Blob), Size = l.Blob.Length })],
         });
-        var manifestDigest = Put(manifest);
+        return new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Put(directory, manifest), Size = manifest.Length };
+    }
+
+    private static Digest Put(string directory, byte[] content)
+    {
+        var blobs = Path.Combine(directory, "blobs", "sha256");
+        Directory.CreateDirectory(blobs);
+        var digest = Digest.Sha256(content);
+        File.WriteAllBytes(Path.Combine(blobs, digest.Hex), content);
+        return digest;
+    }
+
+    private static void WriteIndexFile(string directory, Descriptor top, string? refName)
+    {
         var index = ImageDocuments.Serialize(new ImageIndex
         {
             SchemaVersion = 2,
             MediaType = MediaTypes.OciIndex,
-            Manifests = [new Descriptor
-            {
-                MediaType = MediaTypes.OciManifest, Digest = manifestDigest, Size = manifest.Length,
-                Annotations = refName is null ? null : new Dictionary<string, string> { ["org.opencontainers.image.ref.name"] = refName },
-            }],
+            Manifests = [top with { Annotations = refName is null ? null : new Dictionary<string, string> { ["org.opencontainers.image.ref.name"] = refName } }],
         });
         File.WriteAllBytes(Path.Combine(directory, "index.json"), index);
         File.WriteAllText(Path.Combine(directory, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
-        return manifestDigest;
     }
 
     private static byte[] Gzip(byte[] content)

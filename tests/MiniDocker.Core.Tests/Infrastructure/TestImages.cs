@@ -6,11 +6,11 @@ namespace MiniDocker.Tests.Infrastructure;
 /// <summary>
 /// The multi-layer busybox image the image tests use, built from the host's static busybox:
 /// layer 1 the rootfs (gzip), layer 2 adds /etc/motd and deletes /etc/busybox-rootfs (plain tar),
-/// layer 3 makes /opt opaque over layer 1's /opt/a and adds /opt/c (zstd).
+/// layer 3 makes /opt opaque over layer 1's /opt/a and adds /opt/c (zstd unless told otherwise).
 /// </summary>
 public static class TestImages
 {
-    public static OciLayoutBuilder Busybox(string rootfs)
+    public static OciLayoutBuilder Busybox(string rootfs, Compression topLayer = Compression.Zstd)
     {
         var layer1 = Path.Combine(Path.GetDirectoryName(rootfs)!, "l1-" + Guid.NewGuid().ToString("N")[..8]);
         CopyDirectory(rootfs, layer1);
@@ -31,7 +31,7 @@ public static class TestImages
             }
             .AddDirectory(layer1, Compression.Gzip)
             .AddEntries(Compression.None, DirEntry("etc/"), FileEntry("etc/motd", "hello from layer 2\n"), WhiteoutEntry("etc/busybox-rootfs"))
-            .AddEntries(Compression.Zstd, DirEntry("opt/"), FileEntry("opt/.wh..wh..opq", ""), FileEntry("opt/c", "c\n"));
+            .AddEntries(topLayer, DirEntry("opt/"), FileEntry("opt/.wh..wh..opq", ""), FileEntry("opt/c", "c\n"));
         }
         finally
         {

@@ -58,6 +58,26 @@ public sealed class LayerUnpackerTests(TestEnvironment env) : IDisposable
     }
 
     [Fact]
+    public void Gnu_and_ustar_headers_unpack_too_with_long_names_and_long_link_targets()
+    {
+        var longName = string.Join('/', Enumerable.Repeat("a-rather-long-directory-name", 8)) + "/file";
+        var longTarget = string.Join('/', Enumerable.Repeat("..", 3)) + "/" + new string('t', 150);
+        using var stream = new MemoryStream();
+        using (var writer = new TarWriter(stream, TarEntryFormat.Gnu, leaveOpen: true))
+        {
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, longName) { DataStream = new MemoryStream("gnu"u8.ToArray()), Mode = (UnixFileMode)0x1a4 });
+            writer.WriteEntry(new GnuTarEntry(TarEntryType.SymbolicLink, "long-link") { LinkName = longTarget });
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "ustar") { DataStream = new MemoryStream("u"u8.ToArray()), Mode = (UnixFileMode)0x1a4 });
+        }
+
+        Unpack(stream.ToArray());
+
+        Assert.Equal("gnu", File.ReadAllText(At(longName)));
+        Assert.Equal(longTarget, new FileInfo(At("long-link")).LinkTarget);
+        Assert.Equal("u", File.ReadAllText(At("ustar")));
+    }
+
+    [Fact]
     public void In_overlay_mode_whiteouts_become_what_overlayfs_reads()
     {
         Unpack(Tar(DirEntry("opt/"), FileEntry("opt/.wh..wh..opq", ""), FileEntry("opt/kept", "k"), WhiteoutEntry("etc/gone")));
