@@ -41,7 +41,7 @@ public sealed class Cgroup : IAsyncDisposable
             throw new ContainerConfigurationException($"The cgroup path \"{path}\" contains \".\" or \"..\"; give a plain relative path such as minidocker/jobs.");
         var relative = path.Trim('/');
         if (limits is not null) ResourceLimitsValidator.Validate(limits, HostResources.Current);
-        driver.Create(relative);
+        CreateRacing(driver, relative);
         var cgroup = new Cgroup(driver, relative);
         try
         {
@@ -53,6 +53,25 @@ public sealed class Cgroup : IAsyncDisposable
             throw;
         }
         return cgroup;
+    }
+
+    /// <summary>
+    /// Creates the group; when another engine removed an (empty) parent between this one making
+    /// it and making the child, ENOENT says so, and the path is made again.
+    /// </summary>
+    private static void CreateRacing(ICgroupDriver driver, string relative)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                driver.Create(relative);
+                return;
+            }
+            catch (CgroupException e) when (e.Errno == Interop.Errno.ENOENT && attempt < 5)
+            {
+            }
+        }
     }
 
     /// <summary>Moves a process (with all its threads) into this cgroup.</summary>

@@ -1,34 +1,60 @@
+using System.Text;
+
 namespace MiniDocker.Containers;
 
 public sealed partial class Container
 {
-    /// <summary>Reads everything the container has written so far.</summary>
+    /// <summary>The container's json-file log (rotated files beside it get .1, .2...).</summary>
+    public string LogPath => Path.Combine(StateDirectory, JsonLogFile.FileName);
+
+    /// <summary>Reads everything the container has written so far, each stream as one text.</summary>
     public async Task<ContainerLogs> GetLogsAsync(CancellationToken cancellationToken = default)
     {
+        var lines = await GetLogsAsync(new LogOptions(), cancellationToken).ConfigureAwait(false);
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        foreach (var line in lines) (line.Stream == ContainerOutput.Stdout ? stdout : stderr).Append(line.Text);
+        return new ContainerLogs(stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Reads the lines of the log that <paramref name="options"/> chooses (since, until, tail, streams), as <c>docker logs</c> does.</summary>
+    public Task<IReadOnlyList<LogLine>> GetLogsAsync(LogOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_removed, this);
-        var stdout = await ReadShared(Path.Combine(StateDirectory, StdoutFileName), cancellationToken).ConfigureAwait(false);
-        var stderr = await ReadShared(Path.Combine(StateDirectory, StderrFileName), cancellationToken).ConfigureAwait(false);
-        return new ContainerLogs(stdout, stderr);
+        cancellationToken.ThrowIfCancellationRequested();
+        var selected = JsonLogFile.ReadAll(LogPath).Where(options.Includes).ToList();
+        IReadOnlyList<LogLine> result = options.Tail is { } tail ? selected.Skip(Math.Max(0, selected.Count - tail)).ToList() : selected;
+        return Task.FromResult(result);
     }
 
     /// <summary>
-    /// Opens one output stream of the container for reading from the start. Reads wait for more
+    /// The log's lines as they are written (<c>docker logs -f</c>): first those that exist (the last
+    /// <see cref="LogOptions.Tail"/> of them, if given), then new ones, until the container has ended
+    /// and everything is read, or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public IAsyncEnumerable<LogLine> FollowLogsAsync(LogOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_removed, this);
+        return JsonLogFollower.FollowAsync(LogPath, options ?? new LogOptions(), _exit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Opens one output stream of the container as text, from the start. Reads wait for more
     /// output while the container runs and end once it has exited and everything is read.
     /// </summary>
     public Stream OpenLog(ContainerOutput output)
     {
         ObjectDisposedException.ThrowIf(_removed, this);
-        var path = Path.Combine(StateDirectory, output == ContainerOutput.Stdout ? StdoutFileName : StderrFileName);
-        return new FollowingLogStream(path, _exit);
+        var options = new LogOptions { Stdout = output == ContainerOutput.Stdout, Stderr = output == ContainerOutput.Stderr };
+        return new LogTextStream(FollowLogsAsync(options).GetAsyncEnumerator());
     }
 
-    private static async Task<string> ReadShared(string path, CancellationToken cancellationToken)
+    /// <summary>Everything written reaches the log before the container counts as exited (bounded, in case something holds a pipe).</summary>
+    private async Task WaitForLogsAsync()
     {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, useAsync: false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var reader = new StreamReader(stream);
-            return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var writers = new List<Task> { _terminalPump };
+        if (_logMonitor is not null) writers.Add(_logMonitor.WaitForExitAsync(CancellationToken.None));
+        await Task.WhenAny(Task.WhenAll(writers), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
     }
 }

@@ -13,11 +13,10 @@ namespace MiniDocker.Containers;
 /// </summary>
 public sealed partial class Container : IAsyncDisposable
 {
-    internal const string StdoutFileName = "stdout.log";
-    internal const string StderrFileName = "stderr.log";
 
     private readonly ContainerEngine _engine;
     private readonly ContainerDefinition _definition;
+    private readonly ChildProcess? _logMonitor;
 
     internal ContainerDefinition Definition => _definition;
     private readonly ChildProcess _process;
@@ -53,7 +52,7 @@ public sealed partial class Container : IAsyncDisposable
             var terminal = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(master.DangerousGetHandle(), ownsHandle: true), FileAccess.ReadWrite, 1);
             master.SetHandleAsInvalid();
             Stdin = terminal;
-            _terminalPump = TerminalPump.RunAsync(terminal, Path.Combine(stateDirectory, StdoutFileName));
+            _terminalPump = TerminalPump.RunAsync(terminal, new JsonLogWriter(LogPath, definition.LogMaxBytes, definition.LogMaxFiles));
         }
         else
         {
@@ -64,6 +63,7 @@ public sealed partial class Container : IAsyncDisposable
                 stdinWriter.SetHandleAsInvalid();
             }
         }
+        _logMonitor = launched.Logger;
         _exit = WatchExitAsync();
     }
 
@@ -170,6 +170,7 @@ public sealed partial class Container : IAsyncDisposable
             if (Stdin is not null) await Stdin.DisposeAsync().ConfigureAwait(false);
             await _terminalPump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _process.Dispose();
+            _logMonitor?.Dispose();
             ContainerEngine.RemoveDirectory(StateDirectory);
             _name.Dispose();
             _engine.Forget(this);
@@ -202,6 +203,7 @@ public sealed partial class Container : IAsyncDisposable
         // Its veths went with its network namespace; the addresses and hosts entries go now.
         foreach (var proxy in _proxies) await proxy.DisposeAsync().ConfigureAwait(false);
         for (int i = 0; i < Networks.Count; i++) _engine.Networks.Left(Networks[i], Id, i);
+        await WaitForLogsAsync().ConfigureAwait(false);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
         MiniDockerLog.ContainerExited(_logger, Name, exit);
         return exit;

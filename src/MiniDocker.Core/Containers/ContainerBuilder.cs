@@ -298,6 +298,19 @@ public sealed partial class ContainerBuilder
     public ContainerBuilder WithBlockIoLimit(BlockIoDeviceLimit limit) =>
         WithResources(new ResourceLimits { BlockIoDeviceLimits = [.. _settings.Resources.BlockIoDeviceLimits, limit] });
 
+    /// <summary>
+    /// Rotates the container's json-file log before it passes <paramref name="maxBytes"/>, keeping
+    /// <paramref name="maxFiles"/> files (Docker's <c>--log-opt max-size</c> and <c>max-file</c>); 10 MiB and 3 by default.
+    /// </summary>
+    public ContainerBuilder WithLogRotation(long maxBytes, int maxFiles = 3)
+    {
+        if (maxBytes < 0 || (maxBytes > 0 && maxBytes < 4096))
+            throw new ContainerConfigurationException($"The log size limit {maxBytes} is too small; give at least 4096 bytes, or 0 for no rotation.");
+        if (maxFiles is < 1 or > 1000)
+            throw new ContainerConfigurationException($"The log file count {maxFiles} is out of range; give 1 to 1000.");
+        return With(_settings with { LogMaxBytes = maxBytes, LogMaxFiles = maxFiles });
+    }
+
     /// <summary>Sets several limits at once; values left null keep what earlier calls set.</summary>
     public ContainerBuilder WithResources(ResourceLimits limits) => With(_settings with { Resources = _settings.Resources.Merge(limits) });
 
@@ -352,6 +365,8 @@ public sealed partial class ContainerBuilder
             Labels = s.Labels,
             ExposedPorts = s.ExposedPorts,
             StopSignal = s.StopSignal ?? Signal.SIGTERM,
+            LogMaxBytes = s.LogMaxBytes,
+            LogMaxFiles = s.LogMaxFiles,
         };
     }
 
@@ -513,6 +528,8 @@ public sealed partial class ContainerBuilder
         public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
         public ImmutableArray<string> ExposedPorts { get; init; } = [];
         public Signal? StopSignal { get; init; }
+        public long LogMaxBytes { get; init; } = 10 << 20;
+        public int LogMaxFiles { get; init; } = 3;
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }
 }

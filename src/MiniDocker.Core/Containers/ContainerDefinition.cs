@@ -59,6 +59,12 @@ public sealed record ContainerDefinition
     /// <summary>The ports the image declares (<c>80/tcp</c>, <c>53/udp</c>); declared, not published.</summary>
     public IReadOnlyList<string> ExposedPorts { get; init; } = [];
 
+    /// <summary>The size at which the json-file log is rotated; 0 never rotates it.</summary>
+    public long LogMaxBytes { get; init; } = 10 << 20;
+
+    /// <summary>How many log files are kept, the current one included.</summary>
+    public int LogMaxFiles { get; init; } = 3;
+
     internal bool HasOwnUserNamespace => Spec.Linux?.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path)) ?? false;
 
     /// <summary>The signal <see cref="Container.StopAsync"/> sends first: the image's StopSignal, or SIGTERM.</summary>

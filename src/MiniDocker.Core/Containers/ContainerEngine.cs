@@ -129,8 +129,9 @@ public sealed class ContainerEngine : IAsyncDisposable
             }
             plan ??= Plan(definition, id, spec, imageRoot);
 
-            var stdout = OutputFile.Open(Path.Combine(directory, Container.StdoutFileName));
-            var stderr = OutputFile.Open(Path.Combine(directory, Container.StderrFileName));
+            // stage-0's log monitor puts pipes on stdout and stderr (a terminal replaces all three).
+            var stdout = OutputFile.OpenNull();
+            var stderr = OutputFile.OpenNull();
             opened.Add(stdout);
             opened.Add(stderr);
             SafeFd stdin;
@@ -269,7 +270,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         SpawnPlanner.ForContainer(
             spec ?? definition.Spec,
             new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}"), definition.Landlock,
-                RootfsFromHost: imageRoot is { Overlay: true }));
+                RootfsFromHost: imageRoot is { Overlay: true },
+                Log: new LogStep(Path.Combine(Options.RootDirectory, "containers", id, JsonLogFile.FileName), definition.LogMaxBytes, definition.LogMaxFiles)));
 
     internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);
 

@@ -33,4 +33,5 @@ internal enum PlanOpcode : uint
     Seccomp = 28,
     Landlock = 29,
     WriteLsmAttribute = 30,
+    Log = 31,
 }

@@ -5,6 +5,7 @@ namespace MiniDocker.Execution;
 /// <param name="DieWithHost">Kill the container when the host process dies (not detached).</param>
 /// <param name="CgroupDirectory">A cgroup v2 directory to clone the child into; null when the host joins it to its cgroup instead.</param>
 /// <param name="Landlock">A Landlock policy to confine the container's processes with.</param>
+/// <param name="Log">Where a log monitor writes the container's stdout and stderr (json-file lines); null keeps stdio as given.</param>
 /// <param name="RootfsFromHost">The host passes the root filesystem as a mount tree (an image's overlay) after "go".</param>
 internal sealed record SpawnOptions(bool Init, bool DieWithHost, string? CgroupDirectory = null, Security.Landlock.LandlockPolicy? Landlock = null,
-    bool RootfsFromHost = false);
+    bool RootfsFromHost = false, LogStep? Log = null);

@@ -30,6 +30,9 @@ internal static class SpawnPlanner
         var steps = new List<PlanStep>();
         var inherited = new List<string>();
 
+        // First, while stage-0 is still in every namespace of the host: the monitor it forks stays there.
+        if (options.Log is { } log && !process.Terminal) steps.Add(log);
+
         var created = new List<NamespaceType>();
         foreach (var ns in linux.Namespaces)
         {

@@ -29,7 +29,7 @@ internal sealed class Stage0Launcher(ILogger logger)
         var (channel, childEnd) = SyncChannel.Create();
         using (channel)
         {
-            var child = await SpawnAsync(plan, stdio, channel, childEnd).ConfigureAwait(false);
+            var (child, logger) = await SpawnAsync(plan, stdio, channel, childEnd).ConfigureAwait(false);
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -44,13 +44,16 @@ internal sealed class Stage0Launcher(ILogger logger)
                     foreach (var fd in passed) fd.Dispose();
                 }
                 var terminal = await WaitForExecAsync(plan, channel, child, cancellationToken).ConfigureAwait(false);
-                return new LaunchedProcess(child, terminal);
+                return new LaunchedProcess(child, terminal, logger);
             }
             catch
             {
                 child.Signal(9);
                 await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 child.Dispose();
+                // The monitor ends once the dead child's pipe ends are closed.
+                if (logger is not null) await logger.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                logger?.Dispose();
                 throw;
             }
         }
@@ -60,8 +63,9 @@ internal sealed class Stage0Launcher(ILogger logger)
     /// Spawns stage-0 and returns the child it cloned. Not cancellable: stage-0 answers within
     /// milliseconds, and a child whose pid was never read would be left unreaped.
     /// </summary>
-    private static async Task<ChildProcess> SpawnAsync(SpawnPlan plan, StdioHandles stdio, SyncChannel channel, SafeFd childEnd)
+    private static async Task<(ChildProcess Child, ChildProcess? Logger)> SpawnAsync(SpawnPlan plan, StdioHandles stdio, SyncChannel channel, SafeFd childEnd)
     {
+        ChildProcess? logger = null;
         var inherited = new List<SafeFd>();
         try
         {
@@ -81,6 +85,12 @@ internal sealed class Stage0Launcher(ILogger logger)
             try
             {
                 first = await channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
+                if (first?.Type == SyncMessageType.Logger)
+                {
+                    // Opened while it surely lives: it cannot end before the container's pipes close.
+                    logger = ChildProcess.Open(first.A);
+                    first = await channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
+                }
             }
             finally
             {
@@ -89,7 +99,13 @@ internal sealed class Stage0Launcher(ILogger logger)
             if (first is null)
                 throw new ContainerStartException($"stage-0 ended before it created the container ({DescribeStatus(status)}).");
             if (first.Type != SyncMessageType.ChildPid) throw FailureOf(plan, first);
-            return ChildProcess.Open(first.A);
+            return (ChildProcess.Open(first.A), logger);
+        }
+        catch
+        {
+            if (logger is not null) await logger.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            logger?.Dispose();
+            throw;
         }
         finally
         {

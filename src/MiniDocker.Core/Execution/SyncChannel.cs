@@ -132,6 +132,7 @@ internal enum SyncMessageType
     Error = 2,
     Terminal = 3,
     PassedFd = 4,
+    Logger = 5,
 }
 
 /// <summary>One record from stage-0; <paramref name="Fd"/> is the terminal master for <see cref="SyncMessageType.Terminal"/>.</summary>

@@ -110,6 +110,30 @@ internal static unsafe partial class FileCalls
         throw Errno.Exception($"statx(\"{name}\")");
     }
 
+    /// <summary>The inode an open file handle refers to.</summary>
+    public static ulong InodeOf(System.Runtime.InteropServices.SafeHandle file)
+    {
+        Statx st;
+        bool added = false;
+        file.DangerousAddRef(ref added);
+        try
+        {
+            if (StatX((int)file.DangerousGetHandle(), "", AT_EMPTY_PATH, 0x100 /* STATX_INO */, &st) != 0) throw Errno.Exception("statx(fd)");
+            return st.Ino;
+        }
+        finally
+        {
+            if (added) file.DangerousRelease();
+        }
+    }
+
+    /// <summary>The inode of a path (following symlinks), or null when it does not exist.</summary>
+    public static ulong? InodeOf(string path)
+    {
+        Statx st;
+        return StatX(AT_FDCWD, path, 0, 0x100, &st) == 0 ? st.Ino : null;
+    }
+
     /// <summary>An extended attribute of a path (not following a final symlink); null when it has none.</summary>
     public static byte[]? GetXattr(string path, string name)
     {

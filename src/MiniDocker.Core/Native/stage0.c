@@ -19,6 +19,7 @@
  *   host       -> child  one byte, "go"
  *   failure    -> host   {MSG_ERROR, step, errno}
  *   tty master -> host   {MSG_TTY, 0, 0} with the fd as SCM_RIGHTS
+ *   log monitor -> host  {MSG_LOGGER, pid, 0}
  * A successful execve closes the (close-on-exec) sync socket: the host sees EOF.
  */
 #define _GNU_SOURCE
@@ -49,6 +50,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PLAN_MAGIC 0x3050444dU /* "MDP0" */
@@ -57,7 +59,7 @@
 #define SYNC_FD 4
 #define MAX_PLAN (16u << 20)
 
-enum { MSG_PID = 1, MSG_ERROR = 2, MSG_TTY = 3 };
+enum { MSG_PID = 1, MSG_ERROR = 2, MSG_TTY = 3, MSG_LOGGER = 5 };
 
 enum {
     OP_CLONE = 1, OP_WAIT_GO = 2, OP_SETNS = 3, OP_PROPAGATION = 4,
@@ -65,7 +67,7 @@ enum {
     OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
     OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
     OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24, OP_UNSHARE = 25, OP_DROP_BOUNDING = 26, OP_CAPSET = 27, OP_SECCOMP = 28,
-    OP_LANDLOCK = 29, OP_WRITE_ATTR = 30,
+    OP_LANDLOCK = 29, OP_WRITE_ATTR = 30, OP_LOG = 31,
 };
 
 enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
@@ -780,6 +782,155 @@ static void op_exec(struct cursor *c)
     become_program(flags, path, argv, envp);
 }
 
+/* ---- log monitor ------------------------------------------------------ */
+
+/* The container's stdout and stderr go through pipes to a small process that stays on the
+ * host side (it is forked before any namespace is entered) and writes them as Docker's
+ * json-file driver does: one JSON object per line, with the stream and an RFC 3339 time,
+ * rotating the file at a size. It is the host's child (CLONE_PARENT) and outlives the host
+ * for a detached container; it ends when both pipes reach EOF, that is with the container. */
+
+#define LOG_LINE_MAX 16384
+
+struct log_file { const char *path; int fd; uint64_t size, max_size; uint32_t max_files; };
+
+static void log_write_all(struct log_file *f, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(f->fd, buf, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return; /* a full disk loses lines, not the container */
+        buf += n, len -= (size_t)n, f->size += (uint64_t)n;
+    }
+}
+
+static void log_rotate(struct log_file *f)
+{
+    char from[4200], to[4200];
+    close(f->fd);
+    for (uint32_t i = f->max_files - 1; i >= 1; i--) {
+        snprintf(to, sizeof to, "%s.%u", f->path, i);
+        if (i == 1) snprintf(from, sizeof from, "%s", f->path);
+        else snprintf(from, sizeof from, "%s.%u", f->path, i - 1);
+        rename(from, to);
+    }
+    if (f->max_files <= 1) truncate(f->path, 0);
+    f->fd = open(f->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    f->size = 0;
+}
+
+/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
+static size_t utf8_length(const unsigned char *p, size_t left)
+{
+    size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+    if (n == 0 || n > left) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80) return 0;
+    return n;
+}
+
+static void log_emit(struct log_file *f, const char *stream, const unsigned char *text, size_t len, int newline)
+{
+    static char out[LOG_LINE_MAX * 6 + 256];
+    size_t o = 0;
+    o += (size_t)snprintf(out, sizeof out, "{\"log\":\"");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = text[i];
+        if (ch == '"' || ch == '\\') { out[o++] = '\\'; out[o++] = (char)ch; }
+        else if (ch == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
+        else if (ch == '\r') { out[o++] = '\\'; out[o++] = 'r'; }
+        else if (ch == '\t') { out[o++] = '\\'; out[o++] = 't'; }
+        else if (ch < 0x20 || ch == 0x7f) o += (size_t)snprintf(out + o, 7, "\\u%04x", ch);
+        else if (ch < 0x80) out[o++] = (char)ch;
+        else {
+            size_t n = utf8_length(text + i, len - i);
+            if (n == 0) { memcpy(out + o, "\\ufffd", 6); o += 6; }
+            else { memcpy(out + o, text + i, n); o += n; i += n - 1; }
+        }
+    }
+    if (newline) { out[o++] = '\\'; out[o++] = 'n'; }
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct tm tm;
+    gmtime_r(&now.tv_sec, &tm);
+    o += (size_t)snprintf(out + o, 128, "\",\"stream\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ\"}\n", stream,
+        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, now.tv_nsec);
+    if (f->max_size && f->size > 0 && f->size + o > f->max_size) log_rotate(f);
+    log_write_all(f, out, o);
+}
+
+static _Noreturn void log_monitor(struct log_file *f)
+{
+    static unsigned char pending[2][LOG_LINE_MAX];
+    size_t used[2] = { 0, 0 };
+    const char *names[2] = { "stdout", "stderr" };
+    struct pollfd fds[2] = { { .fd = 0, .events = POLLIN }, { .fd = 1, .events = POLLIN } };
+    int open_streams = 2;
+    f->fd = open(f->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (f->fd < 0) _exit(1);
+    f->size = (uint64_t)lseek(f->fd, 0, SEEK_END);
+    while (open_streams > 0) {
+        if (poll(fds, 2, -1) < 0) { if (errno == EINTR) continue; _exit(1); }
+        for (int s = 0; s < 2; s++) {
+            if (fds[s].fd < 0 || !fds[s].revents) continue;
+            ssize_t n = read(fds[s].fd, pending[s] + used[s], LOG_LINE_MAX - used[s]);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                if (used[s]) log_emit(f, names[s], pending[s], used[s], 0);
+                used[s] = 0;
+                close(fds[s].fd);
+                fds[s].fd = -1;
+                open_streams--;
+                continue;
+            }
+            used[s] += (size_t)n;
+            size_t start = 0;
+            for (size_t i = 0; i < used[s]; i++) {
+                if (pending[s][i] != '\n') continue;
+                log_emit(f, names[s], pending[s] + start, i - start, 1);
+                start = i + 1;
+            }
+            /* A line longer than the buffer is written in parts, as Docker does at 16 KiB. */
+            if (start == 0 && used[s] == LOG_LINE_MAX) { log_emit(f, names[s], pending[s], used[s], 0); start = used[s]; }
+            memmove(pending[s], pending[s] + start, used[s] - start);
+            used[s] -= start;
+        }
+    }
+    _exit(0);
+}
+
+static void op_log(struct cursor *c)
+{
+    static struct log_file f;
+    f.path = str(c);
+    f.max_size = u64(c);
+    f.max_files = u32(c);
+    if (f.max_files < 1) f.max_files = 1;
+    int out[2], err[2];
+    CHECK(pipe2(out, O_CLOEXEC));
+    CHECK(pipe2(err, O_CLOEXEC));
+    /* CLONE_PARENT: the host reaps the monitor (init does once the host is gone). */
+    long pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, NULL);
+    if (pid < 0) fail(errno);
+    if (pid == 0) {
+        /* Only the read ends stay: as fds 0 and 1. The sync socket must close here,
+         * since the host takes its EOF to mean that the container's program runs. */
+        if (dup2(out[0], 0) < 0 || dup2(err[0], 1) < 0) _exit(1);
+        syscall(SYS_close_range, 2, ~0U, 0);
+        setsid();
+        prctl(PR_SET_NAME, "md-log", 0, 0, 0);
+        signal(SIGPIPE, SIG_IGN);
+        log_monitor(&f);
+    }
+    send_msg(MSG_LOGGER, (int)pid, 0, -1);
+    close(out[0]);
+    close(err[0]);
+    CHECK(dup2(out[1], 1));
+    CHECK(dup2(err[1], 2));
+    close(out[1]);
+    close(err[1]);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static uint8_t *read_plan(size_t *size)
@@ -857,6 +1008,7 @@ int main(int argc, char **argv)
         case OP_SECCOMP: op_seccomp(&s); break;
         case OP_LANDLOCK: op_landlock(&s); break;
         case OP_WRITE_ATTR: op_write_attr(&s); break;
+        case OP_LOG: op_log(&s); break;
         default: fail(EOPNOTSUPP);
         }
     }

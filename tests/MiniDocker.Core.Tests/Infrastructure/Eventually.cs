@@ -18,5 +18,5 @@ public static class Eventually
     }
 
     public static Task OutputContainsAsync(Container container, string text) =>
-        TrueAsync(() => File.ReadAllText(Path.Combine(container.StateDirectory, "stdout.log")).Contains(text, StringComparison.Ordinal));
+        TrueAsync(() => container.GetLogsAsync().GetAwaiter().GetResult().Stdout.Contains(text, StringComparison.Ordinal));
 }
