@@ -46,7 +46,7 @@ if (args[0] == "network")
 var engine = new ContainerEngine(new MiniDockerOptions { RootDirectory = args[0], CgroupParent = args[1] });
 var container = await engine.CreateContainer()
     .WithRootfs(args[2])
-    .WithCommand("/bin/sleep", "1000")
+    .WithCommand("/bin/sh", "-c", "echo started by the first host; exec /bin/sleep 1000")
     .WithDetached(args[3] == "detached")
     .StartAsync();
 Console.WriteLine($"{container.Pid} {container.StateDirectory}");

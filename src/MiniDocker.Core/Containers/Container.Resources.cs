@@ -48,6 +48,7 @@ public sealed partial class Container
         EnsureRunning("pause it");
         await Cgroup.FreezeAsync(cancellationToken).ConfigureAwait(false);
         _paused = true;
+        SaveState(st => st with { Status = "paused" });
     }
 
     /// <summary>Thaws a paused container; returns once the kernel reports it running.</summary>
@@ -56,6 +57,7 @@ public sealed partial class Container
         EnsureRunning("resume it");
         await Cgroup.ThawAsync(cancellationToken).ConfigureAwait(false);
         _paused = false;
+        SaveState(st => st with { Status = "running" });
     }
 
     /// <summary>Changes the running container's limits; values left null stay as they are.</summary>

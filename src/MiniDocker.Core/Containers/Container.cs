@@ -32,7 +32,8 @@ public sealed partial class Container : IAsyncDisposable
     internal Container(
         ContainerEngine engine, string id, string name, string stateDirectory, RuntimeSpec spec, ContainerDefinition definition,
         LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, Cgroup cgroup,
-        IReadOnlyList<Networks.NetworkAttachment> networks, IReadOnlyList<Networks.PortProxy> proxies, ILogger<Container> logger)
+        IReadOnlyList<Networks.NetworkAttachment> networks, IReadOnlyList<Networks.PortProxy> proxies, ILogger<Container> logger,
+        State.ContainerState? reattached = null)
     {
         _engine = engine;
         Id = id;
@@ -64,7 +65,69 @@ public sealed partial class Container : IAsyncDisposable
             }
         }
         _logMonitor = launched.Logger;
+        if (reattached is not null)
+        {
+            Reattached = true;
+            StartedAt = reattached.StartedAt ?? reattached.Created;
+            _state = reattached;
+        }
+        else
+        {
+            _state = new State.ContainerState
+            {
+                Id = id,
+                Name = name,
+                Status = "running",
+                Created = StartedAt,
+                StartedAt = StartedAt,
+                Pid = launched.Process.Pid,
+                PidStartTime = State.ProcessIdentity.StartTime(launched.Process.Pid) ?? 0,
+                Detached = definition.Detached,
+                Image = definition.Image is { } image ? (image.Tags.Count > 0 ? image.Tags[0] : image.Id.ToString()) : null,
+                ImageId = definition.Image?.Id.ToString(),
+                Command = [.. spec.Process?.Args ?? []],
+                Labels = new Dictionary<string, string>(definition.Labels),
+                Cgroup = cgroup.Path,
+                StopSignal = definition.StopSignal.ToString(),
+                Networks = [.. networks.Select(n => n.Network.Name)],
+            };
+            State.ContainerStateFile.Write(stateDirectory, _state);
+        }
         _exit = WatchExitAsync();
+    }
+
+    private State.ContainerState _state;
+
+    /// <summary>Whether this engine took the container over from another (which started it).</summary>
+    internal bool Reattached { get; private set; }
+
+    /// <summary>Lets go of a re-attached container: it keeps running, with its state and name.</summary>
+    internal Task ReleaseAsync()
+    {
+        lock (_stateLock) _removed = true;
+        _name.Keep();
+        _engine.Forget(this);
+        _process.Dispose();
+        return Task.CompletedTask;
+    }
+    private readonly Lock _stateLock = new();
+
+    /// <summary>Records a change in state.json, for engines in other processes and after a crash.</summary>
+    private void SaveState(Func<State.ContainerState, State.ContainerState> change)
+    {
+        lock (_stateLock)
+        {
+            if (_removed) return;
+            _state = change(_state);
+            try
+            {
+                State.ContainerStateFile.Write(StateDirectory, _state);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                MiniDockerLog.StateNotSaved(_logger, Name, e.Message);
+            }
+        }
     }
 
     /// <summary>The 64-hex-digit id.</summary>
@@ -205,6 +268,11 @@ public sealed partial class Container : IAsyncDisposable
         for (int i = 0; i < Networks.Count; i++) _engine.Networks.Left(Networks[i], Id, i);
         await WaitForLogsAsync().ConfigureAwait(false);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
+        SaveState(st => st with
+        {
+            Status = "exited", FinishedAt = exitedAt, ExitCode = status.ExitCode is null && status.Signal is null ? null : exit.ExitCode,
+            ExitSignal = exit.Signal?.ToString(), OomKilled = oomKilled,
+        });
         MiniDockerLog.ContainerExited(_logger, Name, exit);
         return exit;
     }

@@ -53,6 +53,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             throw new ContainerConfigurationException($"MiniDockerOptions.RootDirectory \"{Options.RootDirectory}\" is relative; give an absolute path.");
         Networks = new ContainerNetworks(Options.RootDirectory);
         Images = new Images.ImageStore(Options.RootDirectory, _loggerFactory, Options.Registry);
+        Containers = new ContainerCollection(this);
         try
         {
             foreach (var stale in Networks.RemoveStale()) MiniDockerLog.StaleNetworkRemoved(_logger, stale);
@@ -71,13 +72,115 @@ public sealed class ContainerEngine : IAsyncDisposable
             RemoveStaleCgroups(driver);
             return driver;
         });
+        try
+        {
+            RemoveStaleContainers();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CgroupException)
+        {
+            // Cleaning up after another engine must not stop this one from starting.
+            MiniDockerLog.StaleNetworkCleanupFailed(_logger, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// What a dead engine left: a tied container died with it, so its state, cgroup and name go;
+    /// a detached one that has since ended is recorded as exited (it stays until removed, as
+    /// Docker keeps exited containers). A directory with no state that is over a minute old is a
+    /// start that never finished. Runs once, when the engine is made.
+    /// </summary>
+    private void RemoveStaleContainers()
+    {
+        var containers = Path.Combine(Options.RootDirectory, "containers");
+        if (!Directory.Exists(containers)) return;
+        foreach (var directory in Directory.EnumerateDirectories(containers))
+        {
+            var id = Path.GetFileName(directory);
+            State.ContainerState state;
+            if (!File.Exists(Path.Combine(directory, State.ContainerStateFile.FileName)))
+            {
+                if (Directory.GetCreationTimeUtc(directory) > DateTime.UtcNow.AddMinutes(-1)) continue;
+                RemoveStoredAsync(id, null, CancellationToken.None).GetAwaiter().GetResult();
+                MiniDockerLog.StaleContainerRemoved(_logger, id);
+                continue;
+            }
+            try
+            {
+                state = State.ContainerStateFile.Read(directory);
+            }
+            catch (State.ContainerStateException)
+            {
+                continue; // listed as Unknown, for the user to remove
+            }
+            if (state.Status is not ("running" or "paused") || State.ProcessIdentity.IsAlive(state.Pid, state.PidStartTime)) continue;
+            if (!state.Detached)
+            {
+                RemoveStoredAsync(id, state, CancellationToken.None).GetAwaiter().GetResult();
+                MiniDockerLog.StaleContainerRemoved(_logger, id);
+                continue;
+            }
+            DeleteCgroupAsync(state.Cgroup).GetAwaiter().GetResult();
+            State.ContainerStateFile.Write(directory, state with { Status = "exited", FinishedAt = DateTimeOffset.UtcNow });
+        }
+    }
+
+    /// <summary>Removes a container that is not live in this engine: its processes and cgroup, its name, its directory.</summary>
+    internal async Task RemoveStoredAsync(string id, State.ContainerState? state, CancellationToken cancellationToken)
+    {
+        await DeleteCgroupAsync(state is { Cgroup.Length: > 0 } ? state.Cgroup : $"{_cgroupParent}/{id}").ConfigureAwait(false);
+        if (state is not null)
+        {
+            var name = Path.Combine(Options.RootDirectory, "names", state.Name);
+            try
+            {
+                if (File.ReadAllText(name).Trim() == id) File.Delete(name);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+            }
+        }
+        RemoveDirectory(Path.Combine(Options.RootDirectory, "containers", id));
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task DeleteCgroupAsync(string path)
+    {
+        if (_cgroups.Value.Children(Path.GetDirectoryName(path) ?? "").All(c => c.Name != Path.GetFileName(path))) return;
+        await new Cgroup(_cgroups.Value, path).DeleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Takes charge of a running container another engine started (see <see cref="ContainerCollection.GetAsync"/>).</summary>
+    internal Container Reattach(State.ContainerState state, string directory)
+    {
+        var spec = RuntimeSpec.FromJson(File.ReadAllText(Path.Combine(directory, "config.json")));
+        var process = ChildProcess.Open(state.Pid);
+        // Opened, then checked: a pidfd cannot switch to a process that reuses the pid later.
+        if (!State.ProcessIdentity.IsAlive(state.Pid, state.PidStartTime))
+        {
+            process.Dispose();
+            throw new InvalidOperationException($"Container {state.Name} has just exited.");
+        }
+        var definition = new ContainerDefinition(spec, state.Name, init: false, state.Detached, openStdin: false)
+        {
+            Labels = state.Labels,
+            StopSignal = Enum.TryParse<Signal>(state.StopSignal, out var signal) ? signal : Signal.SIGTERM,
+        };
+        var container = new Container(this, state.Id, state.Name, directory, spec, definition, new LaunchedProcess(process, null), null,
+            NameReservation.Adopt(Options.RootDirectory, state.Name), new Cgroup(_cgroups.Value, state.Cgroup), [], [],
+            _loggerFactory.CreateLogger<Container>(), reattached: state);
+        return _containers.GetOrAdd(state.Id, container);
     }
 
     /// <summary>The engine's settings.</summary>
     public MiniDockerOptions Options { get; }
 
-    /// <summary>The containers this engine started that are not yet disposed.</summary>
-    public IReadOnlyCollection<Container> Containers => [.. _containers.Values];
+    /// <summary>
+    /// The containers: this engine's live ones (as a collection), and every container of the root,
+    /// whichever engine started it, through <see cref="ContainerCollection.ListAsync"/> and the rest.
+    /// </summary>
+    public ContainerCollection Containers { get; }
+
+    internal IReadOnlyDictionary<string, Container> Live => _containers;
 
     /// <summary>Starts describing a container that this engine will run.</summary>
     public ContainerBuilder CreateContainer() => new(this);
@@ -168,7 +271,8 @@ public sealed class ContainerEngine : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        await Task.WhenAll(_containers.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        // Containers re-attached from another engine are let go, not removed: they were never this engine's.
+        await Task.WhenAll(_containers.Values.Select(c => c.Reattached ? c.ReleaseAsync() : c.DisposeAsync().AsTask())).ConfigureAwait(false);
         // The parent stays while another engine's containers are in it; rmdir says so with EBUSY.
         if (_cgroups.IsValueCreated) _cgroups.Value.Delete(_cgroupParent);
         await Networks.RemoveAllAsync().ConfigureAwait(false);

@@ -14,4 +14,7 @@ public enum ContainerStatus
 
     /// <summary>It was disposed: stopped, and everything it made is removed.</summary>
     Removed,
+
+    /// <summary>Its state file could not be read; see <see cref="ContainerInfo.Error"/>.</summary>
+    Unknown,
 }

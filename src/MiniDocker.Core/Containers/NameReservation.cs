@@ -37,6 +37,12 @@ internal sealed class NameReservation : IDisposable
         return new NameReservation(path);
     }
 
+    /// <summary>Takes over a reservation another engine made (for a container it started).</summary>
+    public static NameReservation Adopt(string rootDirectory, string name) => new(Path.Combine(rootDirectory, "names", name));
+
+    /// <summary>Lets go of the reservation without removing it: the container keeps its name.</summary>
+    public void Keep() => _released = true;
+
     public void Dispose()
     {
         if (_released) return;

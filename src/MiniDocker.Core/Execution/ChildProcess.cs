@@ -55,7 +55,11 @@ internal sealed class ChildProcess : IDisposable
     {
         Libc.SigInfo info = default;
         if (Libc.WaitId(Libc.P_PIDFD, _pidfd.Fd, &info, Libc.WEXITED | Libc.WNOHANG) < 0)
+        {
+            // Not our child (opened after its parent died): the pidfd says it ended, not how.
+            if (Errno.Last == Errno.ECHILD) return new ExitStatus(null, null);
             throw Errno.Exception($"waitid(P_PIDFD, pid {Pid})");
+        }
         if (info.Pid == 0) return null;
         return info.Code == Libc.CLD_EXITED ? new ExitStatus(info.Status, null) : new ExitStatus(null, info.Status);
     }

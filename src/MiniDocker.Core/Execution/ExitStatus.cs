@@ -4,5 +4,6 @@ namespace MiniDocker.Execution;
 internal readonly record struct ExitStatus(int? ExitCode, int? Signal)
 {
     /// <summary>The shell's view: the exit code, or 128 plus the signal number.</summary>
-    public int ShellCode => ExitCode ?? 128 + Signal!.Value;
+    /// <summary>-1 when neither is known: the process was not this host's child (a container re-attached after its engine died).</summary>
+    public int ShellCode => ExitCode ?? (Signal is { } signal ? 128 + signal : -1);
 }

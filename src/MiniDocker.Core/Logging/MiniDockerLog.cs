@@ -43,4 +43,10 @@ internal static partial class MiniDockerLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "RLIMIT_NOFILE hard limit {Wanted} is above the host's {Host}; lowered to {Host} (raising it needs CAP_SYS_RESOURCE)")]
     public static partial void NoFileLimitLowered(ILogger logger, ulong wanted, ulong host);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The state of container {Name} could not be saved: {Reason}")]
+    public static partial void StateNotSaved(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Removed container {Id}, left by an engine that ended without cleaning up")]
+    public static partial void StaleContainerRemoved(ILogger logger, string id);
 }

@@ -54,37 +54,73 @@ public sealed class LifetimeTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task A_tied_container_dies_with_its_host_process()
+    public async Task A_tied_container_dies_within_a_second_of_its_host_being_killed_and_the_next_engine_leaves_nothing_of_it()
     {
         var (host, containerPid, stateDirectory, root) = await StartHostAsync("tied");
         Assert.True(Directory.Exists($"/proc/{containerPid}"));
+        var id = Path.GetFileName(stateDirectory);
 
-        host.Kill();
+        host.Kill(); // SIGKILL
+        var killed = System.Diagnostics.Stopwatch.StartNew();
+        // Dead once it is a zombie: reaping it is init's business, and takes init's time.
+        while (!IsDeadOrZombie(containerPid) && killed.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10, Cancel);
+        var died = killed.Elapsed;
         await host.WaitForExitAsync(Cancel);
-
         await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{containerPid}"));
-        await RemoveLeftoversAsync(stateDirectory, root);
+
+        await using (var next = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent }))
+        {
+            Assert.Empty(await next.Containers.ListAsync(all: true, Cancel));
+        }
+        Assert.True(died < TimeSpan.FromSeconds(1), $"The container outlived its host by {died}.");
+        Assert.False(Directory.Exists(stateDirectory));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(root, "names")));
+        Assert.Empty(Directory.EnumerateDirectories("/sys/fs/cgroup", id, SearchOption.AllDirectories));
+        Directory.Delete(root, recursive: true);
     }
 
     [Fact]
-    public async Task A_detached_container_outlives_its_host_process()
+    public async Task A_detached_container_outlives_its_killed_host_and_another_process_lists_reads_execs_and_stops_it()
     {
         var (host, containerPid, stateDirectory, root) = await StartHostAsync("detached");
+        var id = Path.GetFileName(stateDirectory);
         try
         {
-            host.Kill();
+            host.Kill(); // SIGKILL
             await host.WaitForExitAsync(Cancel);
             // Give a parent-death signal, were there one, time to arrive.
             await Task.Delay(300, Cancel);
             Assert.True(Directory.Exists($"/proc/{containerPid}"), "The detached container died with its host.");
-            Assert.Contains("sleep", await File.ReadAllTextAsync($"/proc/{containerPid}/comm", Cancel));
+
+            await using var next = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent, StopTimeout = TimeSpan.FromSeconds(2) });
+            var listed = Assert.Single(await next.Containers.ListAsync(cancellationToken: Cancel));
+            var logs = await next.Containers.GetLogsAsync(id[..12], cancellationToken: Cancel);
+            var container = await next.Containers.GetAsync(listed.Name, Cancel);
+            var exec = await container.ExecAsync(["/bin/sh", "-c", "echo exec in $(hostname)"], cancellationToken: Cancel);
+            var stopped = await container.StopAsync(cancellationToken: Cancel);
+            var after = await next.Containers.InspectAsync(id, Cancel);
+            await next.Containers.RemoveAsync(id, cancellationToken: Cancel);
+
+            Assert.Equal((id, MiniDocker.Containers.ContainerStatus.Running, (int?)containerPid, true), (listed.Id, listed.Status, listed.Pid, listed.Detached));
+            Assert.Equal("started by the first host\n", Assert.Single(logs).Text);
+            Assert.Equal(0, exec.ExitCode);
+            Assert.Equal($"exec in {id[..12]}\n", exec.Stdout);
+            Assert.Equal(-1, stopped.ExitCode); // it ended while this engine was not its parent
+            Assert.Equal(MiniDocker.Containers.ContainerStatus.Exited, after.Status);
+            Assert.False(Directory.Exists(stateDirectory));
+            Assert.Empty(Directory.EnumerateDirectories("/sys/fs/cgroup", id, SearchOption.AllDirectories));
         }
         finally
         {
             _ = Tmds.Linux.LibC.kill(containerPid, 9);
-            // Gone entirely, not just a zombie: its cgroup can be removed only then.
             await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{containerPid}"));
-            await RemoveLeftoversAsync(stateDirectory, root);
+            await new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent }).DisposeAsync();
+            if (Directory.Exists(Path.Combine(root, "containers", id)))
+            {
+                await using var cleaner = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent });
+                await cleaner.Containers.RemoveAsync(id, force: true, CancellationToken.None);
+            }
+            Directory.Delete(root, recursive: true);
         }
     }
 
@@ -113,14 +149,22 @@ public sealed class LifetimeTests(TestEnvironment env)
             Assert.DoesNotContain(MiniDocker.Networking.Firewall.NetworkFirewall.TableName(bridge), MiniDocker.Networking.Firewall.NetworkFirewall.Tables());
             Assert.Empty(Directory.GetFiles(Path.Combine(root, "networks")));
         }
-        await RemoveLeftoversAsync(containerDirectory, root);
+        // The next engine removed the tied container the killed one left.
+        Assert.False(Directory.Exists(containerDirectory));
+        Directory.Delete(root, recursive: true);
     }
 
-    /// <summary>A killed host cleans up nothing; the container's cgroup and state go here.</summary>
-    private async Task RemoveLeftoversAsync(string stateDirectory, string root)
+    private static bool IsDeadOrZombie(int pid)
     {
-        await MiniDocker.Cgroups.Cgroup.Create($"{env.CgroupParent}/{Path.GetFileName(stateDirectory)}").DeleteAsync(Cancel);
-        Directory.Delete(root, recursive: true);
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] is 'Z' or 'X';
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     private async Task<(Process Host, int ContainerPid, string StateDirectory, string Root)> StartHostAsync(string mode)

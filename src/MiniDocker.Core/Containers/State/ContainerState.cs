@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace MiniDocker.Containers.State;
+
+/// <summary>What <c>state.json</c> in a container's directory records, for engines in other processes and after a crash.</summary>
+internal sealed record ContainerState
+{
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Status { get; init; } = "running";
+    public DateTimeOffset Created { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public int Pid { get; init; }
+
+    /// <summary>The process's start time in clock ticks since boot (/proc/pid/stat field 22): a recycled pid has another.</summary>
+    public ulong PidStartTime { get; init; }
+
+    public bool Detached { get; init; }
+    public string? Image { get; init; }
+    public string? ImageId { get; init; }
+    public List<string> Command { get; init; } = [];
+    public Dictionary<string, string> Labels { get; init; } = [];
+    public string Cgroup { get; init; } = "";
+    public string StopSignal { get; init; } = "SIGTERM";
+    public int? ExitCode { get; init; }
+    public string? ExitSignal { get; init; }
+    public bool OomKilled { get; init; }
+    public List<string> Networks { get; init; } = [];
+}
+
+/// <summary>Source-generated JSON for the state file.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(ContainerState))]
+internal sealed partial class ContainerStateJsonContext : JsonSerializerContext;

@@ -1,0 +1,77 @@
+using MiniDocker.Containers;
+using MiniDocker.Containers.State;
+using MiniDocker.Tests.Infrastructure;
+
+namespace MiniDocker.Tests.Integration;
+
+/// <summary>state.json: what other engines see, lookups by name and prefix, and a corrupt file that harms only its own container.</summary>
+public sealed class ContainerStateTests(TestEnvironment env)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Another_engine_on_the_root_lists_and_inspects_containers_by_name_and_id_prefix()
+    {
+        await using var test = env.CreateEngine();
+        await using var running = await test.Busybox(env.Rootfs).WithName("web").WithLabel("tier", "front").WithCommand("sleep", "30").StartAsync(Cancel);
+        await using var exited = await test.Busybox(env.Rootfs).WithName("job").WithCommand("/bin/sh", "-c", "exit 3").StartAsync(Cancel);
+        await exited.WaitAsync(Cancel);
+        await using var other = new ContainerEngine(new MiniDockerOptions { RootDirectory = test.Root, CgroupParent = env.CgroupParent });
+
+        var runningOnly = await other.Containers.ListAsync(cancellationToken: Cancel);
+        var all = await other.Containers.ListAsync(all: true, Cancel);
+        var byName = await other.Containers.InspectAsync("web", Cancel);
+        var byPrefix = await other.Containers.InspectAsync(exited.Id[..10], Cancel);
+        var missing = await Assert.ThrowsAsync<ContainerNotFoundException>(() => other.Containers.InspectAsync("nope", Cancel));
+
+        Assert.Equal(["web"], runningOnly.Select(c => c.Name));
+        Assert.Equal(["job", "web"], all.Select(c => c.Name).Order());
+        Assert.Equal((running.Id, ContainerStatus.Running, (int?)running.Pid, "front"), (byName.Id, byName.Status, byName.Pid, byName.Labels["tier"]));
+        Assert.Equal(["sleep", "30"], byName.Command);
+        Assert.Equal((ContainerStatus.Exited, (int?)3), (byPrefix.Status, byPrefix.ExitCode));
+        Assert.Contains("No such container: nope", missing.Message);
+    }
+
+    [Fact]
+    public async Task A_corrupt_state_file_gets_a_clear_error_for_that_container_only()
+    {
+        await using var test = env.CreateEngine();
+        await using var healthy = await test.Busybox(env.Rootfs).WithName("healthy").WithCommand("sleep", "30").StartAsync(Cancel);
+        var broken = await test.Busybox(env.Rootfs).WithName("broken").WithCommand("sleep", "30").StartAsync(Cancel);
+        var statePath = Path.Combine(broken.StateDirectory, ContainerStateFile.FileName);
+        File.WriteAllText(statePath, File.ReadAllText(statePath)[..20]); // truncated, as by a full disk
+        await using var other = new ContainerEngine(new MiniDockerOptions { RootDirectory = test.Root, CgroupParent = env.CgroupParent });
+
+        var list = await other.Containers.ListAsync(cancellationToken: Cancel);
+        var e = await Assert.ThrowsAsync<ContainerStateException>(() => other.Containers.InspectAsync(broken.Id, Cancel));
+        var stillWorks = await other.Containers.InspectAsync("healthy", Cancel);
+        await other.Containers.RemoveAsync(broken.Id, force: true, Cancel);
+
+        Assert.Equal(2, list.Count);
+        Assert.Equal(ContainerStatus.Unknown, list.Single(c => c.Id == broken.Id).Status);
+        Assert.Contains("is corrupt", list.Single(c => c.Id == broken.Id).Error);
+        Assert.Contains(broken.Id[..12], e.Message);
+        Assert.Contains("force: true", e.Message);
+        Assert.Equal(ContainerStatus.Running, stillWorks.Status);
+        Assert.False(Directory.Exists(broken.StateDirectory));
+        await Eventually.TrueAsync(() => !Directory.Exists($"/proc/{broken.Pid}") || File.ReadAllText($"/proc/{broken.Pid}/stat").Contains(") Z", StringComparison.Ordinal));
+        await broken.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_running_container_is_not_removed_without_force_and_prune_removes_the_exited_ones()
+    {
+        await using var test = env.CreateEngine();
+        await using var running = await test.Busybox(env.Rootfs).WithCommand("sleep", "30").StartAsync(Cancel);
+        var done = await test.Busybox(env.Rootfs).WithCommand("true").StartAsync(Cancel);
+        await done.WaitAsync(Cancel);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Engine.Containers.RemoveAsync(running.Id, cancellationToken: Cancel));
+        var pruned = await test.Engine.Containers.PruneAsync(Cancel);
+
+        Assert.Contains("force: true", refused.Message);
+        Assert.Equal([done.Id], pruned);
+        Assert.Equal(ContainerStatus.Removed, done.Status);
+        Assert.Equal(ContainerStatus.Running, running.Status);
+    }
+}
