@@ -1,0 +1,261 @@
+using System.Globalization;
+using MiniDocker.Containers;
+
+namespace MiniDocker.Cli;
+
+/// <summary>The container commands: run, ps, logs, exec, stop, kill, rm, pause, unpause, stats, prune.</summary>
+internal sealed class ContainerCommands(ContainerEngine engine)
+{
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("run", args,
+            ["-d", "--detach", "--rm", "-i", "--interactive", "-t", "--tty", "--init", "--privileged", "--read-only"],
+            ["-e", "--env", "-v", "--volume", "-m", "--memory", "--cpus", "--name", "--entrypoint", "-w", "--workdir", "-u", "--user", "--hostname", "--pids-limit", "-p", "--publish", "--network"],
+            interspersed: false);
+        if (a.Positional.Count == 0) throw new CliException("\"run\" requires at least 1 argument. (see 'minidocker run --help')");
+        if (a.Values("-p", "--publish").Count > 0 || a.Value("--network") is not (null or "none"))
+            throw new CliException("publishing ports and joining networks is not supported by this command line yet (networks live as long as the engine that made them).");
+        bool detach = a.Has("-d", "--detach");
+        if (detach && a.Has("--rm")) throw new CliException("the --rm and -d options are not supported together here: a detached container outlives this process, which would remove it.");
+
+        var reference = a.Positional[0];
+        var image = await engine.Images.TryGetAsync(reference, cancellationToken);
+        if (image is null)
+        {
+            Console.Error.WriteLine($"Unable to find image '{reference}' locally");
+            image = await engine.Images.PullAsync(reference, new PullDisplay(Console.Error), cancellationToken);
+        }
+
+        var builder = engine.CreateContainer().WithImage(image).WithDetached(detach);
+        if (a.Positional.Count > 1) builder = builder.WithCommand([.. a.Positional.Skip(1)]);
+        if (a.Value("--entrypoint") is { } entrypoint)
+            builder = entrypoint.Length == 0 ? builder.WithEntrypoint() : builder.WithEntrypoint(entrypoint);
+        foreach (var variable in a.Values("-e", "--env"))
+        {
+            var equals = variable.IndexOf('=');
+            builder = equals > 0 ? builder.WithEnvironment(variable[..equals], variable[(equals + 1)..])
+                : Environment.GetEnvironmentVariable(variable) is { } value ? builder.WithEnvironment(variable, value) : builder;
+        }
+        foreach (var volume in a.Values("-v", "--volume"))
+        {
+            var parts = volume.Split(':');
+            if (parts.Length < 2 || !parts[0].StartsWith('/'))
+                throw new CliException($"invalid volume \"{volume}\": give /host/path:/container/path[:ro] (named volumes are not supported).");
+            builder = builder.WithBindMount(parts[0], parts[1], readOnly: parts.Length > 2 && parts[2] == "ro");
+        }
+        if (a.Value("-m", "--memory") is { } memory) builder = builder.WithMemoryLimit(ParseBytes(memory));
+        if (a.Value("--cpus") is { } cpus) builder = builder.WithCpuLimit(double.Parse(cpus, CultureInfo.InvariantCulture));
+        if (a.Value("--pids-limit") is { } pids) builder = builder.WithPidsLimit(long.Parse(pids, CultureInfo.InvariantCulture));
+        if (a.Value("--name") is { } name) builder = builder.WithName(name);
+        if (a.Value("-w", "--workdir") is { } workdir) builder = builder.WithWorkingDirectory(workdir);
+        if (a.Value("-u", "--user") is { } user) builder = builder.WithUser(user);
+        if (a.Value("--hostname") is { } hostname) builder = builder.WithHostname(hostname);
+        if (a.Has("--init")) builder = builder.WithInit();
+        if (a.Has("--privileged")) builder = builder.WithPrivileged();
+        if (a.Has("--read-only")) builder = builder.WithReadOnlyRootfs();
+        if (a.Has("-t", "--tty")) builder = builder.WithTty();
+        else if (a.Has("-i", "--interactive")) builder = builder.WithStdin();
+
+        var container = await builder.StartAsync(cancellationToken);
+        if (detach)
+        {
+            Console.WriteLine(container.Id);
+            return 0;
+        }
+        try
+        {
+            if (container.Stdin is { } stdin && a.Has("-i", "--interactive"))
+                _ = Task.Run(async () =>
+                {
+                    await Console.OpenStandardInput().CopyToAsync(stdin, cancellationToken);
+                    await stdin.DisposeAsync();
+                }, cancellationToken);
+            await WriteLogsAsync(container.FollowLogsAsync(cancellationToken: cancellationToken), timestamps: false);
+            var exit = await container.WaitAsync(cancellationToken);
+            return exit.ExitCode;
+        }
+        finally
+        {
+            if (a.Has("--rm")) await container.DisposeAsync();
+        }
+    }
+
+    public async Task<int> PsAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("ps", args, ["-a", "--all", "-q", "--quiet", "--no-trunc"], []);
+        var list = await engine.Containers.ListAsync(a.Has("-a", "--all"), cancellationToken);
+        if (a.Has("-q", "--quiet"))
+        {
+            foreach (var c in list) Console.WriteLine(c.Id[..12]);
+            return 0;
+        }
+        Display.Table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"],
+            list.Select(c => (IReadOnlyList<string>)[
+                c.Id[..12], c.Image ?? "<rootfs>", "\"" + Display.Truncate(string.Join(' ', c.Command), 20) + "\"", Display.Ago(c.Created), Status(c), "", c.Name]));
+        return 0;
+    }
+
+    private static string Status(ContainerInfo c) => c.Status switch
+    {
+        ContainerStatus.Running => $"Up {Display.Duration(DateTimeOffset.UtcNow - (c.StartedAt ?? c.Created))}",
+        ContainerStatus.Paused => $"Up {Display.Duration(DateTimeOffset.UtcNow - (c.StartedAt ?? c.Created))} (Paused)",
+        ContainerStatus.Exited => $"Exited ({(c.ExitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "unknown")}) {Display.Ago(c.FinishedAt ?? c.Created)}",
+        _ => "Unknown: " + c.Error?.Split('.')[0],
+    };
+
+    public async Task<int> LogsAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("logs", args, ["-f", "--follow", "-t", "--timestamps"], ["--tail", "-n", "--since", "--until"]);
+        if (a.Positional.Count != 1) throw new CliException("\"logs\" requires exactly 1 argument. (see 'minidocker logs --help')");
+        var tail = a.Value("--tail", "-n");
+        var options = new LogOptions
+        {
+            Tail = tail is null or "all" ? null : int.TryParse(tail, out var n) && n >= 0 ? n : throw new CliException($"invalid value \"{tail}\" for --tail: give a number or all."),
+            Since = a.Value("--since") is { } since ? ParseTime(since) : null,
+            Until = a.Value("--until") is { } until ? ParseTime(until) : null,
+        };
+        bool timestamps = a.Has("-t", "--timestamps");
+        var name = a.Positional[0];
+        if (a.Has("-f", "--follow"))
+        {
+            var info = await engine.Containers.InspectAsync(name, cancellationToken);
+            if (info.Status is ContainerStatus.Running or ContainerStatus.Paused)
+            {
+                var container = await engine.Containers.GetAsync(name, cancellationToken);
+                await WriteLogsAsync(container.FollowLogsAsync(options, cancellationToken), timestamps);
+                return 0;
+            }
+        }
+        foreach (var line in await engine.Containers.GetLogsAsync(name, options, cancellationToken)) Write(line, timestamps);
+        return 0;
+    }
+
+    public async Task<int> ExecAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("exec", args, ["-i", "-t", "-it", "-d"], ["-e", "--env", "-w", "--workdir", "-u", "--user"], interspersed: false);
+        if (a.Positional.Count < 2) throw new CliException("\"exec\" requires at least 2 arguments. (see 'minidocker exec --help')");
+        var container = await engine.Containers.GetAsync(a.Positional[0], cancellationToken);
+        var environment = a.Values("-e", "--env").Where(v => v.Contains('=')).ToDictionary(v => v[..v.IndexOf('=')], v => v[(v.IndexOf('=') + 1)..]);
+        uint? uid = a.Value("-u", "--user") is { } user ? uint.Parse(user.Split(':')[0], CultureInfo.InvariantCulture) : null;
+        var result = await container.ExecAsync([.. a.Positional.Skip(1)], new ExecOptions { Environment = environment, WorkingDirectory = a.Value("-w", "--workdir"), Uid = uid }, cancellationToken);
+        Console.Out.Write(result.Stdout);
+        Console.Error.Write(result.Stderr);
+        return result.ExitCode;
+    }
+
+    public Task<int> StopAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("stop", args, [], ["-t", "--time"]);
+        var grace = a.Value("-t", "--time") is { } seconds ? TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture)) : (TimeSpan?)null;
+        return EachAsync("stop", a, async name =>
+        {
+            var info = await engine.Containers.InspectAsync(name, cancellationToken);
+            if (info.Status is ContainerStatus.Running or ContainerStatus.Paused)
+                await (await engine.Containers.GetAsync(name, cancellationToken)).StopAsync(grace, cancellationToken);
+        });
+    }
+
+    public Task<int> KillAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("kill", args, [], ["-s", "--signal"]);
+        var text = a.Value("-s", "--signal") ?? "SIGKILL";
+        var signal = Enum.TryParse<Signal>(text.StartsWith("SIG", StringComparison.Ordinal) ? text : "SIG" + text, out var s) ? s
+            : int.TryParse(text, out var number) ? (Signal)number : throw new CliException($"invalid signal: {text}");
+        return EachAsync("kill", a, async name =>
+        {
+            var container = await engine.Containers.GetAsync(name, cancellationToken);
+            if (!await container.KillAsync(signal, cancellationToken)) throw new InvalidOperationException($"Container {name} is not running");
+        });
+    }
+
+    public Task<int> RemoveAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("rm", args, ["-f", "--force", "-v", "--volumes"], []);
+        return EachAsync("rm", a, name => engine.Containers.RemoveAsync(name, a.Has("-f", "--force"), cancellationToken));
+    }
+
+    public Task<int> PauseAsync(string[] args, bool pause, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse(pause ? "pause" : "unpause", args, [], []);
+        return EachAsync(pause ? "pause" : "unpause", a, async name =>
+        {
+            var container = await engine.Containers.GetAsync(name, cancellationToken);
+            await (pause ? container.PauseAsync(cancellationToken) : container.ResumeAsync(cancellationToken));
+        });
+    }
+
+    public async Task<int> StatsAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("stats", args, ["--no-stream", "-a", "--all"], []);
+        if (!a.Has("--no-stream")) throw new CliException("only 'stats --no-stream' is supported by this command line.");
+        var names = a.Positional.Count > 0 ? a.Positional : [.. (await engine.Containers.ListAsync(cancellationToken: cancellationToken)).Select(c => c.Id)];
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var name in names)
+        {
+            var container = await engine.Containers.GetAsync(name, cancellationToken);
+            var stats = await container.GetStatsAsync(cancellationToken);
+            rows.Add([container.Id[..12], container.Name, Display.Size((long)stats.MemoryUsageBytes), stats.PidsCurrent.ToString(CultureInfo.InvariantCulture)]);
+        }
+        Display.Table(["CONTAINER ID", "NAME", "MEM USAGE", "PIDS"], rows);
+        return 0;
+    }
+
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var removed = await engine.Containers.PruneAsync(cancellationToken);
+        Console.WriteLine("Deleted Containers:");
+        foreach (var id in removed) Console.WriteLine(id);
+        return 0;
+    }
+
+    /// <summary>Runs a command on each container named, printing each name as Docker does; 1 if any failed.</summary>
+    private static async Task<int> EachAsync(string command, Arguments a, Func<string, Task> action)
+    {
+        if (a.Positional.Count == 0) throw new CliException($"\"{command}\" requires at least 1 argument. (see 'minidocker {command} --help')");
+        int code = 0;
+        foreach (var name in a.Positional)
+        {
+            try
+            {
+                await action(name);
+                Console.WriteLine(name);
+            }
+            catch (Exception e) when (e is ContainerNotFoundException or InvalidOperationException or MiniDockerException)
+            {
+                Console.Error.WriteLine($"Error response from daemon: {(e is ContainerNotFoundException missing ? $"No such container: {missing.IdOrName}" : e.Message.Split('\n')[0])}");
+                code = ExitCodes.Failure;
+            }
+        }
+        return code;
+    }
+
+    private static async Task WriteLogsAsync(IAsyncEnumerable<LogLine> lines, bool timestamps)
+    {
+        await foreach (var line in lines) Write(line, timestamps);
+    }
+
+    private static void Write(LogLine line, bool timestamps)
+    {
+        var writer = line.Stream == ContainerOutput.Stderr ? Console.Error : Console.Out;
+        writer.Write(timestamps ? line.WithTimestamp : line.Text);
+        writer.Flush();
+    }
+
+    private static DateTimeOffset ParseTime(string text)
+    {
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)) return time;
+        var unit = text[^1];
+        if (double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && unit is 's' or 'm' or 'h')
+            return DateTimeOffset.UtcNow - (unit == 's' ? TimeSpan.FromSeconds(amount) : unit == 'm' ? TimeSpan.FromMinutes(amount) : TimeSpan.FromHours(amount));
+        throw new CliException($"invalid time \"{text}\": give an RFC 3339 time or a duration such as 10m.");
+    }
+
+    private static long ParseBytes(string text)
+    {
+        var unit = char.ToLowerInvariant(text[^1]);
+        long factor = unit switch { 'k' => 1L << 10, 'm' => 1L << 20, 'g' => 1L << 30, 'b' => 1, _ => 0 };
+        var number = factor == 0 ? text : text[..^1];
+        return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value * (factor == 0 ? 1 : factor)
+            : throw new CliException($"invalid size \"{text}\": give a number with an optional b, k, m or g.");
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using MiniDocker.Tests.Infrastructure;
+
+namespace MiniDocker.Tests.Integration;
+
+/// <summary>The minidocker command line, driven as a user would type it, each command its own process.</summary>
+public sealed class CliTests(TestEnvironment env)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    private async Task<Result> MinidockerAsync(string root, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "minidocker.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["MINIDOCKER_ROOT"] = root;
+        start.Environment["MINIDOCKER_CGROUP_PARENT"] = env.CgroupParent;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Cancel);
+        var stderr = process.StandardError.ReadToEndAsync(Cancel);
+        await process.WaitForExitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Run_detached_ps_logs_follow_exec_stop_rm_images_and_rmi_work_as_with_docker()
+    {
+        Require.Root();
+        var root = Path.Combine(env.Scratch, "cli-" + Guid.NewGuid().ToString("N")[..8]);
+        var archive = Path.Combine(env.Scratch, "cli-image-" + Guid.NewGuid().ToString("N")[..8]);
+        TestImages.Busybox(env.Rootfs).Write(archive, "localhost/layered:1");
+        try
+        {
+            var load = await MinidockerAsync(root, "load", "-i", archive);
+            var run = await MinidockerAsync(root, "run", "-d", "--name", "web", "-e", "WHO=cli", "localhost/layered:1",
+                "/bin/sh", "-c", "echo hello from $WHO; echo oops >&2; sleep 1; echo done; sleep 30");
+            var ps = await MinidockerAsync(root, "ps");
+            var follow = MinidockerAsync(root, "logs", "-f", "web");
+            var exec = await MinidockerAsync(root, "exec", "web", "cat", "/etc/motd");
+            await Task.Delay(1500, Cancel);
+            var stop = await MinidockerAsync(root, "stop", "-t", "1", "web");
+            var followed = await follow;
+            var tail = await MinidockerAsync(root, "logs", "--tail", "1", "web");
+            var psAll = await MinidockerAsync(root, "ps", "-a");
+            var rm = await MinidockerAsync(root, "rm", "web");
+            var images = await MinidockerAsync(root, "images");
+            var rmi = await MinidockerAsync(root, "rmi", "localhost/layered:1");
+            var imagesAfter = await MinidockerAsync(root, "images", "-q");
+
+            Assert.Equal((0, "Loaded image: localhost/layered:1\n"), (load.ExitCode, load.Stdout));
+            Assert.Equal(0, run.ExitCode);
+            Assert.Matches("^[0-9a-f]{64}\n$", run.Stdout);
+            Assert.Contains("Up ", ps.Stdout);
+            Assert.Contains(" web\n", ps.Stdout);
+            Assert.StartsWith("CONTAINER ID   IMAGE", ps.Stdout);
+            Assert.Equal(0, followed.ExitCode);
+            Assert.Equal("hello from cli\ndone\n", followed.Stdout);
+            Assert.Equal("oops\n", followed.Stderr);
+            Assert.Equal((0, "hello from layer 2\n"), (exec.ExitCode, exec.Stdout));
+            Assert.Equal((0, "web\n"), (stop.ExitCode, stop.Stdout));
+            Assert.Equal("done\n", tail.Stdout);
+            Assert.Contains("Exited", psAll.Stdout);
+            Assert.Equal((0, "web\n"), (rm.ExitCode, rm.Stdout));
+            Assert.Contains("localhost/layered", images.Stdout);
+            Assert.Contains("Untagged: localhost/layered:1", rmi.Stdout);
+            Assert.Equal("", imagesAfter.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(archive, recursive: true);
+            await using (var cleaner = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent }))
+            {
+                foreach (var c in await cleaner.Containers.ListAsync(all: true, CancellationToken.None))
+                    await cleaner.Containers.RemoveAsync(c.Id, force: true, CancellationToken.None);
+            }
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(125, "run --bogus localhost/x", "minidocker: unknown flag: --bogus (see 'minidocker run --help')\n")]
+    [InlineData(1, "stop nothing-here", "Error response from daemon: No such container: nothing-here\n")]
+    [InlineData(1, "logs nothing-here", "Error response from daemon: No such container: nothing-here\n")]
+    [InlineData(125, "frobnicate", "minidocker: 'frobnicate' is not a minidocker command. (see 'minidocker --help')\n")]
+    public async Task A_wrong_flag_or_an_unknown_container_gets_dockers_exit_code_and_one_line(int exitCode, string command, string stderr)
+    {
+        Require.Root();
+        var root = Path.Combine(env.Scratch, "cli-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var result = await MinidockerAsync(root, command.Split(' '));
+
+            Assert.Equal((exitCode, stderr), (result.ExitCode, result.Stderr));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_command_that_is_not_in_the_image_exits_127_as_with_docker()
+    {
+        Require.Root();
+        var root = Path.Combine(env.Scratch, "cli-" + Guid.NewGuid().ToString("N")[..8]);
+        var layout = Path.Combine(env.Scratch, "cli-image-" + Guid.NewGuid().ToString("N")[..8]);
+        TestImages.Busybox(env.Rootfs).Write(layout, "localhost/layered:1");
+        try
+        {
+            await MinidockerAsync(root, "load", "-i", layout);
+            var result = await MinidockerAsync(root, "run", "--rm", "localhost/layered:1", "/bin/nope");
+            var ok = await MinidockerAsync(root, "run", "--rm", "localhost/layered:1", "/bin/sh", "-c", "exit 7");
+
+            Assert.Equal(127, result.ExitCode);
+            Assert.Contains("/bin/nope not found", result.Stderr);
+            Assert.Equal(7, ok.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(layout, recursive: true);
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+}
