@@ -311,6 +311,17 @@ public sealed partial class ContainerBuilder
         return With(_settings with { LogMaxBytes = maxBytes, LogMaxFiles = maxFiles });
     }
 
+    /// <summary>
+    /// Makes <see cref="StartAsync"/> return only once the container is ready, as Testcontainers'
+    /// <c>WithWaitStrategy</c> does: <c>.WithWaitStrategy(Wait.UntilPortIsListening(80))</c>. A container
+    /// that does not become ready in time is removed and the start fails with what it last logged.
+    /// </summary>
+    public ContainerBuilder WithWaitStrategy(Waiting.WaitStrategy strategy)
+    {
+        ArgumentNullException.ThrowIfNull(strategy);
+        return With(_settings with { WaitStrategy = _settings.WaitStrategy is { } existing ? existing.And(strategy) : strategy });
+    }
+
     /// <summary>Sets several limits at once; values left null keep what earlier calls set.</summary>
     public ContainerBuilder WithResources(ResourceLimits limits) => With(_settings with { Resources = _settings.Resources.Merge(limits) });
 
@@ -366,6 +377,7 @@ public sealed partial class ContainerBuilder
             ExposedPorts = s.ExposedPorts,
             StopSignal = s.StopSignal ?? Signal.SIGTERM,
             LogMaxBytes = s.LogMaxBytes,
+            WaitStrategy = s.WaitStrategy,
             LogMaxFiles = s.LogMaxFiles,
         };
     }
@@ -529,6 +541,7 @@ public sealed partial class ContainerBuilder
         public ImmutableArray<string> ExposedPorts { get; init; } = [];
         public Signal? StopSignal { get; init; }
         public long LogMaxBytes { get; init; } = 10 << 20;
+        public Waiting.WaitStrategy? WaitStrategy { get; init; }
         public int LogMaxFiles { get; init; } = 3;
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }

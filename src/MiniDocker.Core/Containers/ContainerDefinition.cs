@@ -65,6 +65,9 @@ public sealed record ContainerDefinition
     /// <summary>How many log files are kept, the current one included.</summary>
     public int LogMaxFiles { get; init; } = 3;
 
+    /// <summary>What must hold before <see cref="ContainerEngine.StartAsync"/> returns the container as started; null waits for nothing.</summary>
+    public Waiting.WaitStrategy? WaitStrategy { get; init; }
+
     internal bool HasOwnUserNamespace => Spec.Linux?.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path)) ?? false;
 
     /// <summary>The signal <see cref="Container.StopAsync"/> sends first: the image's StopSignal, or SIGTERM.</summary>

@@ -251,6 +251,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 attachments, proxies, _loggerFactory.CreateLogger<Container>());
             _containers[id] = container;
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
+            if (definition.WaitStrategy is { } wait) await WaitUntilReadyAsync(container, wait, cancellationToken).ConfigureAwait(false);
             return container;
         }
         catch (Exception e)
@@ -263,6 +264,20 @@ public sealed class ContainerEngine : IAsyncDisposable
             foreach (var proxy in proxies) await proxy.DisposeAsync().ConfigureAwait(false);
             RemoveDirectory(directory);
             reservation.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A container that does not become ready is removed: a failed start leaves nothing.</summary>
+    private static async Task WaitUntilReadyAsync(Container container, Waiting.WaitStrategy wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await wait.WaitAsync(container, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
