@@ -49,6 +49,7 @@ public sealed partial class Container
         await Cgroup.FreezeAsync(cancellationToken).ConfigureAwait(false);
         _paused = true;
         SaveState(st => st with { Status = "paused" });
+        Publish(Events.ContainerEventType.Paused);
     }
 
     /// <summary>Thaws a paused container; returns once the kernel reports it running.</summary>
@@ -58,6 +59,7 @@ public sealed partial class Container
         await Cgroup.ThawAsync(cancellationToken).ConfigureAwait(false);
         _paused = false;
         SaveState(st => st with { Status = "running" });
+        Publish(Events.ContainerEventType.Resumed);
     }
 
     /// <summary>Changes the running container's limits; values left null stay as they are.</summary>

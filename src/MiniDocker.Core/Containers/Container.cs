@@ -93,8 +93,12 @@ public sealed partial class Container : IAsyncDisposable
             };
             State.ContainerStateFile.Write(stateDirectory, _state);
         }
+        if (reattached is null) MiniDockerTelemetry.Running.Add(1);
         _exit = WatchExitAsync();
     }
+
+    private void Publish(Events.ContainerEventType type, int? exitCode = null) =>
+        _engine.EventHub.Publish(new Events.ContainerEvent(type, Id, Name, DateTimeOffset.UtcNow, exitCode));
 
     private State.ContainerState _state;
 
@@ -237,6 +241,7 @@ public sealed partial class Container : IAsyncDisposable
             ContainerEngine.RemoveDirectory(StateDirectory);
             _name.Dispose();
             _engine.Forget(this);
+            Publish(Events.ContainerEventType.Destroyed);
             MiniDockerLog.ContainerRemoved(_logger, Name);
         }
         finally
@@ -268,6 +273,9 @@ public sealed partial class Container : IAsyncDisposable
         for (int i = 0; i < Networks.Count; i++) _engine.Networks.Left(Networks[i], Id, i);
         await WaitForLogsAsync().ConfigureAwait(false);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
+        if (!Reattached) MiniDockerTelemetry.Running.Add(-1);
+        if (oomKilled) Publish(Events.ContainerEventType.Oom);
+        Publish(Events.ContainerEventType.Died, exit.ExitCode);
         SaveState(st => st with
         {
             Status = "exited", FinishedAt = exitedAt, ExitCode = status.ExitCode is null && status.Signal is null ? null : exit.ExitCode,

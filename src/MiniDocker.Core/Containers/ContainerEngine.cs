@@ -182,6 +182,15 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     internal IReadOnlyDictionary<string, Container> Live => _containers;
 
+    internal Events.EventHub EventHub { get; } = new();
+
+    /// <summary>
+    /// What happens to this engine's containers from now on (created, started, died with the exit
+    /// code, oom, paused, resumed, destroyed), as <c>docker events</c> shows it, until cancelled or
+    /// until the engine is disposed.
+    /// </summary>
+    public IAsyncEnumerable<Events.ContainerEvent> EventsAsync(CancellationToken cancellationToken = default) => EventHub.SubscribeAsync(cancellationToken);
+
     /// <summary>Starts describing a container that this engine will run.</summary>
     public ContainerBuilder CreateContainer() => new(this);
 
@@ -194,6 +203,9 @@ public sealed class ContainerEngine : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var activity = MiniDockerTelemetry.ActivitySource.StartActivity("container.start");
+        activity?.SetTag("container.id", id);
         var name = definition.Name ?? id[..12];
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
         var spec = WithNetworkFiles(WithDefaultHostname(definition.Spec, id[..12]), definition, directory);
@@ -251,6 +263,10 @@ public sealed class ContainerEngine : IAsyncDisposable
                 attachments, proxies, _loggerFactory.CreateLogger<Container>());
             _containers[id] = container;
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
+            MiniDockerTelemetry.StartDuration.Record(clock.Elapsed.TotalMilliseconds);
+            activity?.SetTag("container.name", name);
+            EventHub.Publish(new Events.ContainerEvent(Events.ContainerEventType.Created, id, name, container.StartedAt));
+            EventHub.Publish(new Events.ContainerEvent(Events.ContainerEventType.Started, id, name, container.StartedAt));
             if (definition.WaitStrategy is { } wait) await WaitUntilReadyAsync(container, wait, cancellationToken).ConfigureAwait(false);
             return container;
         }
@@ -292,6 +308,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         if (_cgroups.IsValueCreated) _cgroups.Value.Delete(_cgroupParent);
         await Networks.RemoveAllAsync().ConfigureAwait(false);
         Images.Dispose();
+        EventHub.Complete();
     }
 
     /// <summary>The bridge networks of this engine.</summary>
