@@ -132,15 +132,28 @@ internal sealed class ContainerCommands(ContainerEngine engine)
 
     public async Task<int> ExecAsync(string[] args, CancellationToken cancellationToken)
     {
-        var a = Arguments.Parse("exec", args, ["-i", "-t", "-it", "-d"], ["-e", "--env", "-w", "--workdir", "-u", "--user"], interspersed: false);
+        var a = Arguments.Parse("exec", args, ["-i", "-t", "-d"], ["-e", "--env", "-w", "--workdir", "-u", "--user"], interspersed: false);
         if (a.Positional.Count < 2) throw new CliException("\"exec\" requires at least 2 arguments. (see 'minidocker exec --help')");
         var container = await engine.Containers.GetAsync(a.Positional[0], cancellationToken);
         var environment = a.Values("-e", "--env").Where(v => v.Contains('=')).ToDictionary(v => v[..v.IndexOf('=')], v => v[(v.IndexOf('=') + 1)..]);
         uint? uid = a.Value("-u", "--user") is { } user ? uint.Parse(user.Split(':')[0], CultureInfo.InvariantCulture) : null;
-        var result = await container.ExecAsync([.. a.Positional.Skip(1)], new ExecOptions { Environment = environment, WorkingDirectory = a.Value("-w", "--workdir"), Uid = uid }, cancellationToken);
-        Console.Out.Write(result.Stdout);
-        Console.Error.Write(result.Stderr);
-        return result.ExitCode;
+        var options = new ExecOptions
+        {
+            Environment = environment, WorkingDirectory = a.Value("-w", "--workdir"), Uid = uid,
+            Stdin = a.Has("-i"), Tty = a.Has("-t"),
+        };
+        await using var exec = await container.StartExecAsync([.. a.Positional.Skip(1)], options, cancellationToken);
+        if (exec.Stdin is { } stdin && a.Has("-i"))
+            _ = Task.Run(async () =>
+            {
+                await Console.OpenStandardInput().CopyToAsync(stdin, cancellationToken);
+                if (!a.Has("-t")) await stdin.DisposeAsync();
+            }, cancellationToken);
+        var stdout = exec.Stdout.CopyToAsync(Console.OpenStandardOutput(), cancellationToken);
+        var stderr = exec.Stderr.CopyToAsync(Console.OpenStandardError(), cancellationToken);
+        var code = await exec.WaitAsync(cancellationToken);
+        await Task.WhenAll(stdout, stderr);
+        return code;
     }
 
     public Task<int> StopAsync(string[] args, CancellationToken cancellationToken)

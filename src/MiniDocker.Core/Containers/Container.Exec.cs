@@ -7,33 +7,22 @@ namespace MiniDocker.Containers;
 
 public sealed partial class Container
 {
-    private int _execCount;
 
     /// <summary>
     /// Runs a command inside the running container — in its namespaces, as its user, with its
     /// environment unless <paramref name="options"/> says otherwise — and returns its output
-    /// once it has ended (like <c>docker exec</c>).
+    /// once it has ended (like <c>docker exec</c>). For stdin, a terminal or output as it comes,
+    /// use <see cref="StartExecAsync"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The container is not running.</exception>
     /// <exception cref="ContainerCommandNotFoundException">The command does not exist in the container.</exception>
     public async Task<ExecResult> ExecAsync(IReadOnlyList<string> command, ExecOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        ObjectDisposedException.ThrowIf(_removed, this);
-        if (_exit.IsCompleted)
-            throw new InvalidOperationException($"Container {Name} is not running ({_exit.Result}); exec needs a running container.");
-        if (_paused)
-            throw new InvalidOperationException($"Container {Name} is paused; resume it before exec.");
-        options ??= new ExecOptions();
-
-        var process = ExecProcess(command, options);
-        var namespaces = (Spec.Linux?.Namespaces ?? []).Select(n => NamespaceTypeExtensions.FromOciName(n.Type)).ToHashSet();
-        var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached,
-            Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null, Spec.Linux?.Seccomp, _definition.Landlock);
-
-        int n = Interlocked.Increment(ref _execCount);
-        var stdoutPath = Path.Combine(StateDirectory, $"exec-{n}.stdout");
-        var stderrPath = Path.Combine(StateDirectory, $"exec-{n}.stderr");
+        // Output goes to files, not pipes: the result comes when the command ends, even if
+        // something it started in the background keeps its stdout open.
+        var name = Guid.NewGuid().ToString("N")[..12];
+        var stdoutPath = Path.Combine(StateDirectory, $"exec-{name}.stdout");
+        var stderrPath = Path.Combine(StateDirectory, $"exec-{name}.stderr");
         try
         {
             LaunchedProcess launched;
@@ -41,7 +30,8 @@ public sealed partial class Container
             using (var stdout = OutputFile.Open(stdoutPath))
             using (var stderr = OutputFile.Open(stderrPath))
             {
-                launched = await _engine.Launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), ContainerEngine.JoinCgroup(Cgroup), cancellationToken).ConfigureAwait(false);
+                launched = await LaunchExecAsync(command, (options ?? new ExecOptions()) with { Tty = false, Stdin = false },
+                    new StdioHandles(stdin, stdout, stderr), cancellationToken).ConfigureAwait(false);
             }
             using var child = launched.Process;
             ExitStatus status;
@@ -64,6 +54,70 @@ public sealed partial class Container
             File.Delete(stdoutPath);
             File.Delete(stderrPath);
         }
+    }
+
+    /// <summary>
+    /// Starts a command inside the running container and returns at once: its output streams as it
+    /// is written, its stdin (with <see cref="ExecOptions.Stdin"/>) and a terminal (with
+    /// <see cref="ExecOptions.Tty"/>) are there to use, and <see cref="ContainerExec.WaitAsync"/> gives the exit code.
+    /// Works on containers re-attached from another engine too.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The container is not running.</exception>
+    /// <exception cref="ContainerCommandNotFoundException">The command does not exist in the container.</exception>
+    public async Task<ContainerExec> StartExecAsync(IReadOnlyList<string> command, ExecOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ExecOptions();
+        var (stdoutRead, stdoutWrite) = Pipes.Create();
+        var (stderrRead, stderrWrite) = Pipes.Create();
+        var (stdinRead, stdinWrite) = options.Stdin && !options.Tty ? Pipes.Create() : (OutputFile.OpenNull(), null);
+        LaunchedProcess launched;
+        try
+        {
+            using (stdinRead)
+            using (stdoutWrite)
+            using (stderrWrite)
+            {
+                launched = await LaunchExecAsync(command, options, new StdioHandles(stdinRead, stdoutWrite, stderrWrite), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            stdoutRead.Dispose();
+            stderrRead.Dispose();
+            stdinWrite?.Dispose();
+            throw;
+        }
+        if (launched.TerminalMaster is { } master)
+        {
+            // The terminal carries everything: output, input; the pipes stay empty.
+            stdoutRead.Dispose();
+            var terminal = ToStream(master, FileAccess.ReadWrite);
+            return new ContainerExec(launched.Process, new TerminalReadStream(terminal), ToStream(stderrRead, FileAccess.Read), terminal);
+        }
+        return new ContainerExec(launched.Process, ToStream(stdoutRead, FileAccess.Read), ToStream(stderrRead, FileAccess.Read),
+            stdinWrite is null ? null : ToStream(stdinWrite, FileAccess.Write));
+    }
+
+    private Task<LaunchedProcess> LaunchExecAsync(IReadOnlyList<string> command, ExecOptions options, StdioHandles stdio, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ObjectDisposedException.ThrowIf(_removed, this);
+        if (_exit.IsCompleted)
+            throw new InvalidOperationException($"Container {Name} is not running ({_exit.Result}); exec needs a running container.");
+        if (_paused)
+            throw new InvalidOperationException($"Container {Name} is paused; resume it before exec.");
+        var process = ExecProcess(command, options) with { Terminal = options.Tty };
+        var namespaces = (Spec.Linux?.Namespaces ?? []).Select(n => NamespaceTypeExtensions.FromOciName(n.Type)).ToHashSet();
+        var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached,
+            Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null, Spec.Linux?.Seccomp, _definition.Landlock);
+        return _engine.Launcher.LaunchAsync(plan, stdio, ContainerEngine.JoinCgroup(Cgroup), cancellationToken);
+    }
+
+    private static FileStream ToStream(Interop.SafeFd fd, FileAccess access)
+    {
+        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd.DangerousGetHandle(), ownsHandle: true), access, 1);
+        fd.SetHandleAsInvalid();
+        return stream;
     }
 
     private ProcessSpec ExecProcess(IReadOnlyList<string> command, ExecOptions options)

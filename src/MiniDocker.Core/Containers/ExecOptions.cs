@@ -17,4 +17,10 @@ public sealed record ExecOptions
 
     /// <summary>Supplementary groups.</summary>
     public IReadOnlyList<uint> Groups { get; init; } = [];
+
+    /// <summary>Gives the command a terminal of its own (from the container's devpts), as <c>docker exec -t</c> does; stdout and stderr then both come through it.</summary>
+    public bool Tty { get; init; }
+
+    /// <summary>Gives the command a stdin the host writes to (<see cref="ContainerExec.Stdin"/>), as <c>docker exec -i</c> does.</summary>
+    public bool Stdin { get; init; }
 }

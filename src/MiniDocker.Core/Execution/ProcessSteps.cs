@@ -46,16 +46,15 @@ internal sealed record SetRlimitStep(string Name, int Resource, ulong Soft, ulon
 }
 
 /// <summary>Opens a pseudo-terminal in the container's own devpts, binds it to /dev/console and sends the master to the host.</summary>
-internal sealed record SetupTerminalStep : PlanStep
+/// <param name="BindConsole">Whether the terminal is bound on /dev/console (a container's first process; not an exec, which has no root of its own to bind in).</param>
+internal sealed record SetupTerminalStep(bool BindConsole = true) : PlanStep
 {
     public override PlanOpcode Opcode => PlanOpcode.SetupTerminal;
 
     public override string Describe() =>
-        "open(\"/dev/ptmx\"), ioctl(TIOCSPTLCK, 0), ioctl(TIOCGPTPEER), bind it on \"/dev/console\", sendmsg(SCM_RIGHTS master), dup2(pty, 0/1/2)";
+        $"open(\"/dev/ptmx\"), ioctl(TIOCSPTLCK, 0), ioctl(TIOCGPTPEER), {(BindConsole ? "bind it on \"/dev/console\", " : "")}sendmsg(SCM_RIGHTS master), dup2(pty, 0/1/2)";
 
-    public override void WritePayload(PlanWriter writer)
-    {
-    }
+    public override void WritePayload(PlanWriter writer) => writer.U32(BindConsole ? 1u : 0u);
 }
 
 /// <summary>chdir(2) to the working directory, refusing one that is not inside the root.</summary>

@@ -119,8 +119,10 @@ internal static class SpawnPlanner
             inherited.Add(path);
         }
         AddClone(steps, inherited, [], cgroupDirectory);
+        if (process.Terminal) steps.Add(new SetupTerminalStep(BindConsole: false));
         AddProcessSteps(steps, process, seccomp, landlock);
-        steps.Add(new ExecStep(process.Args[0], [.. process.Args], [.. process.Env], dieWithHost ? ExecFlags.DieWithHost : ExecFlags.None));
+        var flags = (dieWithHost ? ExecFlags.DieWithHost : ExecFlags.None) | (process.Terminal ? ExecFlags.NewSession | ExecFlags.ControllingTerminal : ExecFlags.None);
+        steps.Add(new ExecStep(process.Args[0], [.. process.Args], [.. process.Env], flags));
         return new SpawnPlan(steps, inherited);
     }
 

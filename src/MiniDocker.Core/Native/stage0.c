@@ -536,7 +536,7 @@ static void op_rlimit(struct cursor *c)
 
 static void op_tty(struct cursor *c)
 {
-    (void)c;
+    int bind_console = (int)u32(c);
     int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) fail(errno);
     int unlock = 0;
@@ -544,9 +544,11 @@ static void op_tty(struct cursor *c)
     /* TIOCGPTPEER opens the peer without a path lookup in /dev/pts. */
     int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
     if (slave < 0) fail(errno);
-    int tree = (int)syscall(SYS_open_tree, slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-    if (tree < 0) fail(errno);
-    bind_tree(tree, "/dev/console", TARGET_FILE);
+    if (bind_console) {
+        int tree = (int)syscall(SYS_open_tree, slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (tree < 0) fail(errno);
+        bind_tree(tree, "/dev/console", TARGET_FILE);
+    }
     send_msg(MSG_TTY, 0, 0, master);
     close(master);
     for (int i = 0; i < 3; i++) CHECK(dup2(slave, i));

@@ -58,4 +58,37 @@ public sealed class ExecTests(TestEnvironment env)
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => container.ExecAsync(["/bin/true"], cancellationToken: Cancel));
         Assert.Contains("is not running", e.Message);
     }
+
+    [Fact]
+    public async Task A_started_exec_streams_its_output_as_written_and_reads_its_stdin()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithCommand("sleep", "30").StartAsync(Cancel);
+
+        await using var exec = await container.StartExecAsync(["/bin/sh", "-c", "echo first; read line; echo got $line; echo err >&2; exit 4"], new ExecOptions { Stdin = true }, Cancel);
+        using var stdout = new StreamReader(exec.Stdout);
+        var first = await stdout.ReadLineAsync(Cancel);
+        await exec.Stdin!.WriteAsync("hello\n"u8.ToArray(), Cancel);
+        await exec.Stdin.FlushAsync(Cancel);
+        var second = await stdout.ReadLineAsync(Cancel);
+        var code = await exec.WaitAsync(Cancel);
+        var stderr = await new StreamReader(exec.Stderr).ReadToEndAsync(Cancel);
+
+        Assert.Equal(("first", "got hello", 4, "err\n"), (first, second, code, stderr));
+    }
+
+    [Fact]
+    public async Task An_exec_with_a_terminal_sees_a_tty()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithCommand("sleep", "30").StartAsync(Cancel);
+
+        var plain = await container.ExecAsync(["/bin/sh", "-c", "test -t 1 && echo tty || echo no tty"], cancellationToken: Cancel);
+        await using var withTty = await container.StartExecAsync(["/bin/sh", "-c", "test -t 1 && echo tty || echo no tty; tty"], new ExecOptions { Tty = true }, Cancel);
+        var shown = await new StreamReader(withTty.Stdout).ReadToEndAsync(Cancel);
+
+        Assert.Equal("no tty\n", plain.Stdout);
+        Assert.StartsWith("tty\r\n/dev/pts/", shown);
+        Assert.Equal(0, await withTty.WaitAsync(Cancel));
+    }
 }
