@@ -10,7 +10,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
     {
         var a = Arguments.Parse("run", args,
             ["-d", "--detach", "--rm", "-i", "--interactive", "-t", "--tty", "--init", "--privileged", "--read-only"],
-            ["-e", "--env", "-v", "--volume", "-m", "--memory", "--cpus", "--name", "--entrypoint", "-w", "--workdir", "-u", "--user", "--hostname", "--pids-limit", "-p", "--publish", "--network"],
+            ["-e", "--env", "-v", "--volume", "-m", "--memory", "--cpus", "--name", "--entrypoint", "-w", "--workdir", "-u", "--user", "--hostname", "--pids-limit", "-p", "--publish", "--network", "--restart"],
             interspersed: false);
         if (a.Positional.Count == 0) throw new CliException("\"run\" requires at least 1 argument. (see 'minidocker run --help')");
         if (a.Values("-p", "--publish").Count > 0 || a.Value("--network") is not (null or "none"))
@@ -51,6 +51,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
         if (a.Value("-u", "--user") is { } user) builder = builder.WithUser(user);
         if (a.Value("--hostname") is { } hostname) builder = builder.WithHostname(hostname);
         if (a.Has("--init")) builder = builder.WithInit();
+        if (a.Value("--restart") is { } restart) builder = builder.WithRestartPolicy(RestartPolicy.Parse(restart));
         if (a.Has("--privileged")) builder = builder.WithPrivileged();
         if (a.Has("--read-only")) builder = builder.WithReadOnlyRootfs();
         if (a.Has("-t", "--tty")) builder = builder.WithTty();

@@ -16,14 +16,15 @@ public sealed partial class Container : IAsyncDisposable
 
     private readonly ContainerEngine _engine;
     private readonly ContainerDefinition _definition;
-    private readonly ChildProcess? _logMonitor;
+    private ChildProcess? _logMonitor;
 
     internal ContainerDefinition Definition => _definition;
-    private readonly ChildProcess _process;
+    private ChildProcess _process;
     private readonly NameReservation _name;
     private readonly ILogger<Container> _logger;
     private readonly Task<ContainerExit> _exit;
     private readonly Task _terminalPump;
+    private readonly CancellationTokenSource _stopRequested = new();
     private readonly SemaphoreSlim _disposeLock = new(1, 1);
     private bool _removed;
     private volatile bool _paused;
@@ -185,6 +186,7 @@ public sealed partial class Container : IAsyncDisposable
     public async Task<bool> KillAsync(Signal signal = Signal.SIGKILL, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        StopRestarting();
         bool sent = !_exit.IsCompleted && _process.Signal((int)signal);
         // A frozen process acts on no signal until thawed (as docker kill on a paused container).
         if (sent && _paused)
@@ -232,6 +234,7 @@ public sealed partial class Container : IAsyncDisposable
         {
             if (_removed) return;
             _removed = true;
+            StopRestarting();
             if (!_exit.IsCompleted) await KillAsync(Signal.SIGKILL).ConfigureAwait(false);
             await ((Task)_exit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (Stdin is not null) await Stdin.DisposeAsync().ConfigureAwait(false);
@@ -250,9 +253,64 @@ public sealed partial class Container : IAsyncDisposable
         }
     }
 
+    /// <summary>How many times the restart policy started the container again.</summary>
+    public int RestartCount { get; private set; }
+
+    /// <summary>Stopping, killing or removing through the engine ends the restart policy's work.</summary>
+    private void StopRestarting() => _stopRequested.Cancel();
+
+    /// <summary>
+    /// Between runs: the run's leftovers are killed (the cgroup stays), its output is written, and
+    /// after the back-off the container is launched again with the same id, state, rootfs and networks.
+    /// </summary>
+    /// <returns>True if a new run started.</returns>
+    private async Task<bool> RestartAsync(ExitStatus status, DateTimeOffset startedAt)
+    {
+        if (_stopRequested.IsCancellationRequested || !_definition.RestartPolicy.Restarts(status.ShellCode, RestartCount)) return false;
+        try
+        {
+            await Cgroup.KillAsync().ConfigureAwait(false);
+            await WaitForLogsAsync().ConfigureAwait(false);
+            Publish(Events.ContainerEventType.Died, status.ShellCode);
+            SaveState(st => st with { Status = "restarting", ExitCode = status.ShellCode, FinishedAt = DateTimeOffset.UtcNow });
+            // Docker's back-off: doubling from 100 ms up to a minute, reset by 10 s of running.
+            _restartDelay = DateTimeOffset.UtcNow - startedAt > TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(100)
+                : TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, _restartDelay.Ticks * 2));
+            await Task.Delay(_restartDelay, _stopRequested.Token).ConfigureAwait(false);
+            var launched = await _engine.RelaunchAsync(this, _stopRequested.Token).ConfigureAwait(false);
+            var previous = _process;
+            _process = launched.Process;
+            _logMonitor?.Dispose();
+            _logMonitor = launched.Logger;
+            previous.Dispose();
+            RestartCount++;
+            Publish(Events.ContainerEventType.Started);
+            SaveState(st => st with { Status = "running", Pid = launched.Process.Pid, PidStartTime = State.ProcessIdentity.StartTime(launched.Process.Pid) ?? 0, StartedAt = DateTimeOffset.UtcNow });
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is MiniDockerException or IOException)
+        {
+            MiniDockerLog.RestartFailed(_logger, Name, e.Message);
+            return false;
+        }
+    }
+
+    private TimeSpan _restartDelay = TimeSpan.FromMilliseconds(50);
+
     private async Task<ContainerExit> WatchExitAsync()
     {
-        var status = await _process.WaitForExitAsync().ConfigureAwait(false);
+        ExitStatus status;
+        var runStarted = StartedAt;
+        while (true)
+        {
+            status = await _process.WaitForExitAsync().ConfigureAwait(false);
+            if (!await RestartAsync(status, runStarted).ConfigureAwait(false)) break;
+            runStarted = DateTimeOffset.UtcNow;
+        }
         var exitedAt = DateTimeOffset.UtcNow;
         bool oomKilled = false;
         try

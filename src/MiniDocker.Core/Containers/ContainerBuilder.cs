@@ -322,6 +322,17 @@ public sealed partial class ContainerBuilder
         return With(_settings with { WaitStrategy = _settings.WaitStrategy is { } existing ? existing.And(strategy) : strategy });
     }
 
+    /// <summary>
+    /// Starts the container again when its program ends, as <c>docker run --restart</c> does, with
+    /// Docker's back-off (100 ms, doubling, at most a minute; back to 100 ms after 10 s of running),
+    /// while the engine lives. <see cref="Container.StopAsync"/> and <see cref="Container.KillAsync"/> end it for good.
+    /// </summary>
+    public ContainerBuilder WithRestartPolicy(RestartPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return With(_settings with { RestartPolicy = policy });
+    }
+
     /// <summary>Sets several limits at once; values left null keep what earlier calls set.</summary>
     public ContainerBuilder WithResources(ResourceLimits limits) => With(_settings with { Resources = _settings.Resources.Merge(limits) });
 
@@ -354,6 +365,8 @@ public sealed partial class ContainerBuilder
             throw new ContainerConfigurationException($"SELinux label \"{s.SelinuxLabel}\" was asked for, but SELinux is not active on this host; drop WithSelinuxLabel or enable SELinux.");
         if (s.Landlock is not null && Security.Lsm.LinuxSecurityModules.LandlockAbi == 0)
             throw new ContainerConfigurationException("Landlock was asked for, but this kernel does not have it enabled (it needs Linux 5.13 and landlock in the lsm= list); drop WithLandlock or enable it.");
+        if (s.RestartPolicy.Mode != RestartMode.No && (s.Tty || s.OpenStdin))
+            throw new ContainerConfigurationException("A restart policy cannot yet be combined with WithTty or WithStdin (a restarted program would need a new terminal or stdin); drop one of them.");
         if (s.Tty && s.OpenStdin)
             throw new ContainerConfigurationException("WithTty and WithStdin both give the container a stdin; with a terminal, write to Container.Stdin (the terminal) and leave WithStdin off.");
 
@@ -378,6 +391,7 @@ public sealed partial class ContainerBuilder
             StopSignal = s.StopSignal ?? Signal.SIGTERM,
             LogMaxBytes = s.LogMaxBytes,
             WaitStrategy = s.WaitStrategy,
+            RestartPolicy = s.RestartPolicy,
             LogMaxFiles = s.LogMaxFiles,
         };
     }
@@ -542,6 +556,7 @@ public sealed partial class ContainerBuilder
         public Signal? StopSignal { get; init; }
         public long LogMaxBytes { get; init; } = 10 << 20;
         public Waiting.WaitStrategy? WaitStrategy { get; init; }
+        public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.No;
         public int LogMaxFiles { get; init; } = 3;
         public ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)> Rlimits { get; init; } = ImmutableSortedDictionary<string, (ulong Soft, ulong Hard)>.Empty.WithComparers(StringComparer.Ordinal);
     }

@@ -68,6 +68,9 @@ public sealed record ContainerDefinition
     /// <summary>What must hold before <see cref="ContainerEngine.StartAsync"/> returns the container as started; null waits for nothing.</summary>
     public Waiting.WaitStrategy? WaitStrategy { get; init; }
 
+    /// <summary>Whether and when the container is started again after its program ends.</summary>
+    public RestartPolicy RestartPolicy { get; init; } = RestartPolicy.No;
+
     internal bool HasOwnUserNamespace => Spec.Linux?.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path)) ?? false;
 
     /// <summary>The signal <see cref="Container.StopAsync"/> sends first: the image's StopSignal, or SIGTERM.</summary>

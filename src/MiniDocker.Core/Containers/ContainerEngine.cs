@@ -149,6 +149,23 @@ public sealed class ContainerEngine : IAsyncDisposable
         await new Cgroup(_cgroups.Value, path).DeleteAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Launches a container's program again (its restart policy): the same specification, id and
+    /// cgroup, the image's overlay mounted anew over the same upper directory, its veths made again
+    /// with the same addresses.
+    /// </summary>
+    internal async Task<LaunchedProcess> RelaunchAsync(Container container, CancellationToken cancellationToken)
+    {
+        var definition = container.Definition;
+        var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, container.StateDirectory, Options.StorageDriver, definition.HasOwnUserNamespace) : null;
+        var plan = Plan(definition, container.Id, container.Spec, imageRoot);
+        using var stdin = OutputFile.OpenNull();
+        using var stdout = OutputFile.OpenNull();
+        using var stderr = OutputFile.OpenNull();
+        return await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr),
+            OutsideSetup(container.Spec, container.Cgroup, container.Id, [.. container.Networks], imageRoot), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Takes charge of a running container another engine started (see <see cref="ContainerCollection.GetAsync"/>).</summary>
     internal Container Reattach(State.ContainerState state, string directory)
     {
@@ -415,12 +432,22 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     internal static void RemoveDirectory(string directory)
     {
-        try
+        for (int attempt = 0; ; attempt++)
         {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 10 && Directory.Exists(directory))
+            {
+                // The engine that runs the container may be writing its final state right now.
+                Thread.Sleep(10);
+            }
         }
     }
 

@@ -49,4 +49,7 @@ internal static partial class MiniDockerLog
 
     [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "Removed container {Id}, left by an engine that ended without cleaning up")]
     public static partial void StaleContainerRemoved(ILogger logger, string id);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Container {Name} could not be restarted: {Reason}")]
+    public static partial void RestartFailed(ILogger logger, string name, string reason);
 }

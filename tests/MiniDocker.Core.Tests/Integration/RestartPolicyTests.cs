@@ -1,0 +1,87 @@
+using MiniDocker.Containers;
+using MiniDocker.Tests.Infrastructure;
+
+namespace MiniDocker.Tests.Integration;
+
+/// <summary>Restart policies as docker run --restart has them, while the engine lives.</summary>
+public sealed class RestartPolicyTests(TestEnvironment env)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task On_failure_with_a_limit_restarts_that_many_times_then_reports_the_last_exit()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithRestartPolicy(RestartPolicy.Parse("on-failure:3"))
+            .WithCommand("/bin/sh", "-c", "echo run; exit 4").StartAsync(Cancel);
+
+        var exit = await container.WaitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+        var logs = await container.GetLogsAsync(Cancel);
+
+        Assert.Equal(4, exit.ExitCode);
+        Assert.Equal(3, container.RestartCount);
+        Assert.Equal("run\nrun\nrun\nrun\n", logs.Stdout);
+    }
+
+    [Fact]
+    public async Task On_failure_does_not_restart_a_clean_exit()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithRestartPolicy(RestartPolicy.OnFailure())
+            .WithCommand("/bin/sh", "-c", "echo once").StartAsync(Cancel);
+
+        var exit = await container.WaitAsync(Cancel);
+
+        Assert.Equal((0, 0), (exit.ExitCode, container.RestartCount));
+    }
+
+    [Fact]
+    public async Task Always_restarts_with_the_same_id_and_filesystem_until_stopped()
+    {
+        await using var test = env.CreateEngine();
+        var layout = TestImages.Busybox(env.Rootfs).WriteLayout(env.Scratch);
+        var image = Assert.Single(await test.Engine.Images.ImportAsync(layout, "localhost/restarts:1", Cancel));
+        Directory.Delete(layout, recursive: true);
+        await using var container = await test.Engine.CreateContainer().WithImage(image).WithRestartPolicy(RestartPolicy.Always)
+            .WithCommand("/bin/sh", "-c", "echo x >> /runs; echo runs $(wc -l < /runs); sleep 0.2").StartAsync(Cancel);
+        var firstPid = container.Pid;
+
+        await Eventually.TrueAsync(() => container.RestartCount >= 2);
+        var exit = await container.StopAsync(TimeSpan.FromSeconds(2), Cancel);
+        var restarts = container.RestartCount;
+        await Task.Delay(500, Cancel);
+        var logs = await container.GetLogsAsync(Cancel);
+
+        Assert.NotEqual(firstPid, container.Pid);
+        Assert.Equal(ContainerStatus.Exited, container.Status);
+        Assert.Equal(restarts, container.RestartCount); // nothing after the stop
+        Assert.Contains("runs 1\n", logs.Stdout);
+        Assert.Contains("runs 3\n", logs.Stdout); // the upper layer survived the restarts
+        Assert.NotNull(exit);
+    }
+
+    [Fact]
+    public async Task A_restarted_container_on_a_network_gets_its_veth_and_address_again()
+    {
+        await using var test = env.CreateEngine();
+        var network = await test.Engine.Networks.CreateAsync("restartnet", $"10.{Random.Shared.Next(150, 250)}.{Random.Shared.Next(0, 250)}.0/24", Cancel);
+        await using var container = await test.Busybox(env.Rootfs).WithNetwork(network).WithRestartPolicy(RestartPolicy.OnFailure(1))
+            .WithCommand("/bin/sh", "-c", "ip -4 -o addr show eth0 | grep -o 'inet [0-9.]*'; exit 1").StartAsync(Cancel);
+
+        await container.WaitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+        var lines = (await container.GetLogsAsync(Cancel)).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(2, lines.Length);
+        Assert.Equal($"inet {container.Networks[0].Address}", lines[0]);
+        Assert.Equal(lines[0], lines[1]);
+    }
+
+    [Fact]
+    public void A_policy_is_read_in_dockers_syntax_and_bad_ones_are_refused()
+    {
+        Assert.Equal(RestartPolicy.OnFailure(5), RestartPolicy.Parse("on-failure:5"));
+        Assert.Equal("unless-stopped", RestartPolicy.Parse("unless-stopped").ToString());
+        var e = Assert.Throws<ContainerConfigurationException>(() => RestartPolicy.Parse("sometimes"));
+        Assert.Contains("is not a restart policy", e.Message);
+    }
+}
