@@ -43,7 +43,7 @@ internal sealed class Commands(ContainerEngine engine)
             "stats" => containers.StatsAsync(args, cancellationToken),
             "inspect" => Inspect.RunAsync(engine, args, cancellationToken),
             "container" when args is ["prune", ..] => containers.PruneAsync(cancellationToken),
-            "system" when args is ["prune", ..] => SystemPruneAsync(containers, images, cancellationToken),
+            "system" when args is ["prune", ..] => SystemPruneAsync(cancellationToken),
             "pull" => images.PullAsync(args, cancellationToken),
             "push" => images.PushAsync(args, cancellationToken),
             "images" => images.ListAsync(args, cancellationToken),
@@ -58,9 +58,12 @@ internal sealed class Commands(ContainerEngine engine)
         };
     }
 
-    private static async Task<int> SystemPruneAsync(ContainerCommands containers, ImageCommands images, CancellationToken cancellationToken)
+    private async Task<int> SystemPruneAsync(CancellationToken cancellationToken)
     {
-        await containers.PruneAsync(cancellationToken);
-        return await images.PruneAsync(cancellationToken);
+        var pruned = await engine.PruneAsync(cancellationToken);
+        Console.WriteLine("Deleted Containers:");
+        foreach (var id in pruned.Containers) Console.WriteLine(id);
+        Console.WriteLine($"Total reclaimed space: {Display.Size(pruned.Images.BytesReclaimed)}");
+        return 0;
     }
 }

@@ -208,6 +208,17 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// </summary>
     public IAsyncEnumerable<Events.ContainerEvent> EventsAsync(CancellationToken cancellationToken = default) => EventHub.SubscribeAsync(cancellationToken);
 
+    /// <summary>
+    /// Removes every exited container of the root (state, logs, name, cgroup), then the image
+    /// content nothing references any more, as <c>docker system prune</c> does for containers and dangling content.
+    /// </summary>
+    public async Task<PruneResult> PruneAsync(CancellationToken cancellationToken = default)
+    {
+        var containers = await Containers.PruneAsync(cancellationToken).ConfigureAwait(false);
+        var images = await Images.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
+        return new PruneResult(containers, images);
+    }
+
     /// <summary>Starts describing a container that this engine will run.</summary>
     public ContainerBuilder CreateContainer() => new(this);
 

@@ -103,6 +103,24 @@ public sealed class ImageManagementTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Pruning_the_engine_removes_exited_containers_and_then_the_image_content_only_they_held()
+    {
+        await using var test = env.CreateEngine();
+        var image = await ImportBusyboxAsync(test);
+        var container = await test.Engine.CreateContainer().WithImage(image).WithCommand("true").StartAsync(Cancel);
+        await container.WaitAsync(Cancel);
+        await test.Engine.Images.RemoveAsync(image.Id.ToString(), force: true, Cancel);
+        Assert.NotEmpty(test.Engine.Images.Blobs.List()); // the exited container still holds its layers
+
+        var pruned = await test.Engine.PruneAsync(Cancel);
+
+        Assert.Equal([container.Id], pruned.Containers);
+        Assert.Equal(image.ChainIds.Count, pruned.Images.LayersRemoved);
+        Assert.Empty(test.Engine.Images.Blobs.List());
+        Assert.Equal(Containers.ContainerStatus.Removed, container.Status);
+    }
+
+    [Fact]
     public async Task An_exported_archive_imports_elsewhere_with_the_same_digests()
     {
         await using var source = env.CreateEngine();
