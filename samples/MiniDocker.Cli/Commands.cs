@@ -9,7 +9,9 @@ internal sealed class Commands(ContainerEngine engine)
         Usage:  minidocker COMMAND
 
         Containers:
-          run        Run a command in a new container (-d, --rm, -i, -t, -e, -v, -m, --cpus, --name, --entrypoint, -w, -u, --hostname, --init)
+          run        Run a command in a new container (-d, --rm, -i, -t, -e, -v, -m, --cpus, --name, --entrypoint, -w, -u, --hostname, --init, --restart)
+          create     Create a container without starting it (the flags of run)
+          start      Start created containers
           ps         List containers (-a, -q)
           logs       Show a container's output (-f, --tail, -t, --since, --until)
           exec       Run a command in a running container (-e, -w, -u)
@@ -32,6 +34,8 @@ internal sealed class Commands(ContainerEngine engine)
         return command switch
         {
             "run" => containers.RunAsync(args, cancellationToken),
+            "create" => containers.CreateAsync(args, cancellationToken),
+            "start" => containers.StartAsync(args, cancellationToken),
             "ps" => containers.PsAsync(args, cancellationToken),
             "logs" => containers.LogsAsync(args, cancellationToken),
             "exec" => containers.ExecAsync(args, cancellationToken),
@@ -52,7 +56,7 @@ internal sealed class Commands(ContainerEngine engine)
             "load" => images.LoadAsync(args, cancellationToken),
             "save" => images.SaveAsync(args, cancellationToken),
             "image" when args is ["prune", ..] => images.PruneAsync(cancellationToken),
-            "create" or "start" or "network" or "attach" or "cp" or "build" =>
+            "network" or "attach" or "cp" or "build" =>
                 throw new CliException($"'{command}' is not supported by this command line yet. (see 'minidocker --help')"),
             _ => throw new CliException($"'{command}' is not a minidocker command. (see 'minidocker --help')"),
         };

@@ -6,18 +6,78 @@ namespace MiniDocker.Cli;
 /// <summary>The container commands: run, ps, logs, exec, stop, kill, rm, pause, unpause, stats, prune.</summary>
 internal sealed class ContainerCommands(ContainerEngine engine)
 {
+    private static readonly string[] RunSwitches = ["-d", "--detach", "--rm", "-i", "--interactive", "-t", "--tty", "--init", "--privileged", "--read-only"];
+
+    private static readonly string[] RunValues =
+        ["-e", "--env", "-v", "--volume", "-m", "--memory", "--cpus", "--name", "--entrypoint", "-w", "--workdir", "-u", "--user", "--hostname", "--pids-limit", "-p", "--publish", "--network", "--restart"];
+
+    public async Task<int> CreateAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("create", args, RunSwitches, RunValues, interspersed: false);
+        // Started later by another process: it must outlive that one, as docker start's containers do.
+        var builder = (await BuildAsync("create", a, cancellationToken)).WithDetached();
+        var created = await engine.CreateAsync(builder.Build(), cancellationToken);
+        Console.WriteLine(created.Id);
+        return 0;
+    }
+
+    public async Task<int> StartAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = Arguments.Parse("start", args, ["-a", "--attach"], []);
+        if (a.Positional.Count == 0) throw new CliException("\"start\" requires at least 1 argument (see 'minidocker start --help')");
+        int code = 0;
+        foreach (var name in a.Positional)
+        {
+            try
+            {
+                await engine.Containers.StartAsync(name, cancellationToken);
+                Console.WriteLine(name);
+            }
+            catch (Exception e) when (e is ContainerNotFoundException or InvalidOperationException or MiniDockerException)
+            {
+                Console.Error.WriteLine($"Error response from daemon: {(e is ContainerNotFoundException missing ? $"No such container: {missing.IdOrName}" : e.Message.Split('\n')[0])}");
+                code = ExitCodes.Failure;
+            }
+        }
+        return code;
+    }
+
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var a = Arguments.Parse("run", args,
-            ["-d", "--detach", "--rm", "-i", "--interactive", "-t", "--tty", "--init", "--privileged", "--read-only"],
-            ["-e", "--env", "-v", "--volume", "-m", "--memory", "--cpus", "--name", "--entrypoint", "-w", "--workdir", "-u", "--user", "--hostname", "--pids-limit", "-p", "--publish", "--network", "--restart"],
-            interspersed: false);
-        if (a.Positional.Count == 0) throw new CliException("\"run\" requires at least 1 argument. (see 'minidocker run --help')");
-        if (a.Values("-p", "--publish").Count > 0 || a.Value("--network") is not (null or "none"))
-            throw new CliException("publishing ports and joining networks is not supported by this command line yet (networks live as long as the engine that made them).");
+        var a = Arguments.Parse("run", args, RunSwitches, RunValues, interspersed: false);
         bool detach = a.Has("-d", "--detach");
         if (detach && a.Has("--rm")) throw new CliException("the --rm and -d options are not supported together here: a detached container outlives this process, which would remove it.");
+        var builder = (await BuildAsync("run", a, cancellationToken)).WithDetached(detach);
+        var container = await builder.StartAsync(cancellationToken);
+        if (detach)
+        {
+            Console.WriteLine(container.Id);
+            return 0;
+        }
+        try
+        {
+            if (container.Stdin is { } stdin && a.Has("-i", "--interactive"))
+                _ = Task.Run(async () =>
+                {
+                    await Console.OpenStandardInput().CopyToAsync(stdin, cancellationToken);
+                    await stdin.DisposeAsync();
+                }, cancellationToken);
+            await WriteLogsAsync(container.FollowLogsAsync(cancellationToken: cancellationToken), timestamps: false);
+            var exit = await container.WaitAsync(cancellationToken);
+            return exit.ExitCode;
+        }
+        finally
+        {
+            if (a.Has("--rm")) await container.DisposeAsync();
+        }
+    }
 
+    /// <summary>The container the flags of run and create describe, on its image (pulled when missing, as docker run does).</summary>
+    private async Task<ContainerBuilder> BuildAsync(string command, Arguments a, CancellationToken cancellationToken)
+    {
+        if (a.Positional.Count == 0) throw new CliException($"\"{command}\" requires at least 1 argument (see 'minidocker {command} --help')");
+        if (a.Values("-p", "--publish").Count > 0 || a.Value("--network") is not (null or "none"))
+            throw new CliException("publishing ports and joining networks is not supported by this command line yet (networks live as long as the engine that made them).");
         var reference = a.Positional[0];
         var image = await engine.Images.TryGetAsync(reference, cancellationToken);
         if (image is null)
@@ -26,7 +86,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
             image = await engine.Images.PullAsync(reference, new PullDisplay(Console.Error), cancellationToken);
         }
 
-        var builder = engine.CreateContainer().WithImage(image).WithDetached(detach);
+        var builder = engine.CreateContainer().WithImage(image);
         if (a.Positional.Count > 1) builder = builder.WithCommand([.. a.Positional.Skip(1)]);
         if (a.Value("--entrypoint") is { } entrypoint)
             builder = entrypoint.Length == 0 ? builder.WithEntrypoint() : builder.WithEntrypoint(entrypoint);
@@ -56,29 +116,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
         if (a.Has("--read-only")) builder = builder.WithReadOnlyRootfs();
         if (a.Has("-t", "--tty")) builder = builder.WithTty();
         else if (a.Has("-i", "--interactive")) builder = builder.WithStdin();
-
-        var container = await builder.StartAsync(cancellationToken);
-        if (detach)
-        {
-            Console.WriteLine(container.Id);
-            return 0;
-        }
-        try
-        {
-            if (container.Stdin is { } stdin && a.Has("-i", "--interactive"))
-                _ = Task.Run(async () =>
-                {
-                    await Console.OpenStandardInput().CopyToAsync(stdin, cancellationToken);
-                    await stdin.DisposeAsync();
-                }, cancellationToken);
-            await WriteLogsAsync(container.FollowLogsAsync(cancellationToken: cancellationToken), timestamps: false);
-            var exit = await container.WaitAsync(cancellationToken);
-            return exit.ExitCode;
-        }
-        finally
-        {
-            if (a.Has("--rm")) await container.DisposeAsync();
-        }
+        return builder;
     }
 
     public async Task<int> PsAsync(string[] args, CancellationToken cancellationToken)
@@ -101,6 +139,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
         ContainerStatus.Running => $"Up {Display.Duration(DateTimeOffset.UtcNow - (c.StartedAt ?? c.Created))}",
         ContainerStatus.Paused => $"Up {Display.Duration(DateTimeOffset.UtcNow - (c.StartedAt ?? c.Created))} (Paused)",
         ContainerStatus.Exited => $"Exited ({(c.ExitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "unknown")}) {Display.Ago(c.FinishedAt ?? c.Created)}",
+        ContainerStatus.Created => "Created",
         _ => "Unknown: " + c.Error?.Split('.')[0],
     };
 

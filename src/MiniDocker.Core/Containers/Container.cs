@@ -103,6 +103,9 @@ public sealed partial class Container : IAsyncDisposable
 
     private State.ContainerState _state;
 
+    /// <summary>A container made earlier with CreateAsync keeps the time it was created.</summary>
+    internal void KeepCreatedTime(DateTimeOffset created) => SaveState(st => st with { Created = created });
+
     /// <summary>Whether this engine took the container over from another (which started it).</summary>
     internal bool Reattached { get; private set; }
 

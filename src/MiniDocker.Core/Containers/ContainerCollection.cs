@@ -73,6 +73,19 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
         return Task.FromResult(_engine.Reattach(state, Path.Combine(Directory, id)));
     }
 
+    /// <summary>Starts a container made with <see cref="ContainerEngine.CreateAsync"/>, whichever engine created it (<c>docker start</c>).</summary>
+    /// <exception cref="ContainerNotFoundException">No container goes by that.</exception>
+    /// <exception cref="InvalidOperationException">It is not a created container (it runs, or has run).</exception>
+    public Task<Container> StartAsync(string idOrName, CancellationToken cancellationToken = default)
+    {
+        var id = Resolve(idOrName);
+        if (_engine.Live.TryGetValue(id, out var live) && live.Status is ContainerStatus.Running or ContainerStatus.Paused) return Task.FromResult(live);
+        var state = ContainerStateFile.Read(Path.Combine(Directory, id));
+        if (state.Status != "created")
+            throw new InvalidOperationException($"Container {state.Name} is {state.Status}; only a created container can be started here (run a new one instead of restarting an exited one).");
+        return _engine.StartCreatedAsync(state, Path.Combine(Directory, id), cancellationToken);
+    }
+
     /// <summary>A container's log lines, whether it runs or has exited, whichever engine started it.</summary>
     public Task<IReadOnlyList<LogLine>> GetLogsAsync(string idOrName, LogOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -164,7 +177,8 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
     private static ContainerInfo ToInfo(ContainerState state)
     {
         var alive = state.Status is "running" or "paused" && ProcessIdentity.IsAlive(state.Pid, state.PidStartTime);
-        var status = !alive ? ContainerStatus.Exited : state.Status == "paused" ? ContainerStatus.Paused : ContainerStatus.Running;
+        var status = state.Status == "created" ? ContainerStatus.Created
+            : !alive ? ContainerStatus.Exited : state.Status == "paused" ? ContainerStatus.Paused : ContainerStatus.Running;
         return new ContainerInfo
         {
             Id = state.Id,

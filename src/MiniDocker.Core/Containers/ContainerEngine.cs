@@ -225,12 +225,85 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>Starts a container from a definition made by <see cref="ContainerBuilder.Build"/>.</summary>
     /// <exception cref="ContainerNameConflictException">Another container has the name.</exception>
     /// <exception cref="ContainerStartException">A step of starting failed; nothing is left behind.</exception>
-    public async Task<Container> StartAsync(ContainerDefinition definition, CancellationToken cancellationToken = default)
+    public Task<Container> StartAsync(ContainerDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return StartCoreAsync(definition, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes a container without starting it (<c>docker create</c>): its id, its name, its state
+    /// directory; any engine on the root starts it later with <see cref="ContainerCollection.StartAsync"/>.
+    /// Networks, published ports, Landlock and wait strategies cannot be kept for a later start yet.
+    /// </summary>
+    /// <exception cref="ContainerNameConflictException">Another container has the name.</exception>
+    /// <exception cref="ContainerConfigurationException">The definition has a part that cannot be kept.</exception>
+    public async Task<ContainerInfo> CreateAsync(ContainerDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-
+        if (definition.Networks.Count > 0 || definition.PublishedPorts.Count > 0 || definition.Landlock is not null || definition.WaitStrategy is not null)
+            throw new ContainerConfigurationException("A created container cannot keep networks, published ports, a Landlock policy or a wait strategy for a later start yet; start it at once with StartAsync instead.");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var name = definition.Name ?? id[..12];
+        var directory = Path.Combine(Options.RootDirectory, "containers", id);
+        using var reservation = NameReservation.Take(Options.RootDirectory, name, id);
+        try
+        {
+            Directory.CreateDirectory(directory);
+            await File.WriteAllTextAsync(Path.Combine(directory, "definition.json"), definition.Spec.ToJson(), cancellationToken).ConfigureAwait(false);
+            var extras = new State.CreatedDefinition
+            {
+                Init = definition.Init, Detached = definition.Detached, OpenStdin = definition.OpenStdin,
+                ImageManifest = definition.Image?.ManifestDigest.ToString(), Labels = new(definition.Labels), ExposedPorts = [.. definition.ExposedPorts],
+                StopSignal = definition.StopSignal.ToString(), LogMaxBytes = definition.LogMaxBytes, LogMaxFiles = definition.LogMaxFiles,
+                RestartPolicy = definition.RestartPolicy.ToString(), Dns = [.. definition.Dns],
+            };
+            await File.WriteAllBytesAsync(Path.Combine(directory, "created.json"),
+                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(extras, State.CreatedDefinitionJsonContext.Default.CreatedDefinition), cancellationToken).ConfigureAwait(false);
+            if (definition.Image is { } image)
+                await File.WriteAllTextAsync(Path.Combine(directory, MiniDocker.Images.ImageStore.ImageFileName), image.ManifestDigest.ToString(), cancellationToken).ConfigureAwait(false);
+            var state = new State.ContainerState
+            {
+                Id = id, Name = name, Status = "created", Created = DateTimeOffset.UtcNow, Detached = definition.Detached,
+                Image = definition.Image is { } i ? (i.Tags.Count > 0 ? i.Tags[0] : i.Id.ToString()) : null, ImageId = definition.Image?.Id.ToString(),
+                Command = [.. definition.Spec.Process?.Args ?? []], Labels = new(definition.Labels), StopSignal = definition.StopSignal.ToString(),
+            };
+            State.ContainerStateFile.Write(directory, state);
+            reservation.Keep();
+            EventHub.Publish(new Events.ContainerEvent(Events.ContainerEventType.Created, id, name, state.Created));
+            return await Containers.InspectAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            RemoveDirectory(directory);
+            throw;
+        }
+    }
+
+    /// <summary>Starts a created container: its definition read back, its id and name kept.</summary>
+    internal async Task<Container> StartCreatedAsync(State.ContainerState state, string directory, CancellationToken cancellationToken)
+    {
+        var spec = RuntimeSpec.FromJson(await File.ReadAllTextAsync(Path.Combine(directory, "definition.json"), cancellationToken).ConfigureAwait(false));
+        var extras = System.Text.Json.JsonSerializer.Deserialize(await File.ReadAllBytesAsync(Path.Combine(directory, "created.json"), cancellationToken).ConfigureAwait(false),
+            State.CreatedDefinitionJsonContext.Default.CreatedDefinition) ?? throw new State.ContainerStateException(state.Id, $"Container {state.Name}'s created.json is empty; remove it and create it again.");
+        var image = extras.ImageManifest is { } manifest ? await Images.GetAsync(manifest, cancellationToken).ConfigureAwait(false) : null;
+        var definition = new ContainerDefinition(spec, state.Name, extras.Init, extras.Detached, extras.OpenStdin, dns: extras.Dns)
+        {
+            Image = image, Labels = extras.Labels, ExposedPorts = extras.ExposedPorts,
+            StopSignal = Enum.TryParse<Signal>(extras.StopSignal, out var signal) ? signal : Signal.SIGTERM,
+            LogMaxBytes = extras.LogMaxBytes, LogMaxFiles = extras.LogMaxFiles, RestartPolicy = RestartPolicy.Parse(extras.RestartPolicy),
+        };
+        var container = await StartCoreAsync(definition, (state.Id, NameReservation.Adopt(Options.RootDirectory, state.Name)), cancellationToken).ConfigureAwait(false);
+        container.KeepCreatedTime(state.Created);
+        return container;
+    }
+
+    private async Task<Container> StartCoreAsync(ContainerDefinition definition, (string Id, NameReservation Reservation)? created, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+
+        var id = created?.Id ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var activity = MiniDockerTelemetry.ActivitySource.StartActivity("container.start");
         activity?.SetTag("container.id", id);
@@ -245,7 +318,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         // Planned first (it validates everything) unless the plan needs files this start writes.
         var plan = definition.Networks.Count == 0 && imageRoot is null ? Plan(definition, id, spec, imageRoot) : null;
 
-        var reservation = NameReservation.Take(Options.RootDirectory, name, id);
+        var reservation = created?.Reservation ?? NameReservation.Take(Options.RootDirectory, name, id);
         var opened = new List<IDisposable>();
         var attachments = new List<NetworkAttachment>();
         var proxies = new List<PortProxy>();
@@ -293,7 +366,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
             MiniDockerTelemetry.StartDuration.Record(clock.Elapsed.TotalMilliseconds);
             activity?.SetTag("container.name", name);
-            EventHub.Publish(new Events.ContainerEvent(Events.ContainerEventType.Created, id, name, container.StartedAt));
+            if (created is null) EventHub.Publish(new Events.ContainerEvent(Events.ContainerEventType.Created, id, name, container.StartedAt));
             EventHub.Publish(new Events.ContainerEvent(Events.ContainerEventType.Started, id, name, container.StartedAt));
             if (definition.WaitStrategy is { } wait) await WaitUntilReadyAsync(container, wait, cancellationToken).ConfigureAwait(false);
             return container;
@@ -306,8 +379,16 @@ public sealed class ContainerEngine : IAsyncDisposable
             if (cgroup is not null) await cgroup.DeleteAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var attachment in attachments) attachment.Network.Pool.Release(id);
             foreach (var proxy in proxies) await proxy.DisposeAsync().ConfigureAwait(false);
-            RemoveDirectory(directory);
-            reservation.Dispose();
+            if (created is null)
+            {
+                RemoveDirectory(directory);
+                reservation.Dispose();
+            }
+            else
+            {
+                // A created container that fails to start stays created, as with docker start.
+                reservation.Keep();
+            }
             throw;
         }
     }

@@ -17,4 +17,7 @@ public enum ContainerStatus
 
     /// <summary>Its state file could not be read; see <see cref="ContainerInfo.Error"/>.</summary>
     Unknown,
+
+    /// <summary>Created (<see cref="ContainerEngine.CreateAsync"/>) and not yet started.</summary>
+    Created,
 }

@@ -79,11 +79,49 @@ public sealed class CliTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task Create_then_start_in_other_processes_runs_the_container_with_its_name_and_id()
+    {
+        Require.Root();
+        var root = Path.Combine(env.Scratch, "cli-" + Guid.NewGuid().ToString("N")[..8]);
+        var layout = Path.Combine(env.Scratch, "cli-image-" + Guid.NewGuid().ToString("N")[..8]);
+        TestImages.Busybox(env.Rootfs).Write(layout, "localhost/layered:1");
+        try
+        {
+            await MinidockerAsync(root, "load", "-i", layout);
+            var create = await MinidockerAsync(root, "create", "--name", "later", "-e", "WHEN=later", "localhost/layered:1", "/bin/sh", "-c", "echo started $WHEN; sleep 30");
+            var psCreated = await MinidockerAsync(root, "ps", "-a");
+            var start = await MinidockerAsync(root, "start", "later");
+            await Task.Delay(300, Cancel);
+            var logs = await MinidockerAsync(root, "logs", "later");
+            var ps = await MinidockerAsync(root, "ps");
+            var rm = await MinidockerAsync(root, "rm", "-f", "later");
+
+            Assert.Equal(0, create.ExitCode);
+            Assert.Contains("Created", psCreated.Stdout);
+            Assert.Equal((0, "later\n"), (start.ExitCode, start.Stdout));
+            Assert.Equal("started later\n", logs.Stdout);
+            Assert.Contains(create.Stdout.Trim()[..12], ps.Stdout);
+            Assert.Equal(0, rm.ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(layout, recursive: true);
+            await using (var cleaner = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent }))
+            {
+                foreach (var c in await cleaner.Containers.ListAsync(all: true, CancellationToken.None))
+                    await cleaner.Containers.RemoveAsync(c.Id, force: true, CancellationToken.None);
+            }
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(125, "run --bogus localhost/x", "minidocker: unknown flag: --bogus (see 'minidocker run --help')\n")]
     [InlineData(1, "stop nothing-here", "Error response from daemon: No such container: nothing-here\n")]
     [InlineData(1, "logs nothing-here", "Error response from daemon: No such container: nothing-here\n")]
     [InlineData(125, "frobnicate", "minidocker: 'frobnicate' is not a minidocker command. (see 'minidocker --help')\n")]
+    [InlineData(1, "start nothing-here", "Error response from daemon: No such container: nothing-here\n")]
     public async Task A_wrong_flag_or_an_unknown_container_gets_dockers_exit_code_and_one_line(int exitCode, string command, string stderr)
     {
         Require.Root();

@@ -74,4 +74,24 @@ public sealed class ContainerStateTests(TestEnvironment env)
         Assert.Equal(ContainerStatus.Removed, done.Status);
         Assert.Equal(ContainerStatus.Running, running.Status);
     }
+
+    [Fact]
+    public async Task A_container_created_by_one_engine_is_started_by_another_with_its_id_and_name()
+    {
+        await using var test = env.CreateEngine();
+        var created = await test.Engine.CreateAsync(test.Busybox(env.Rootfs).WithName("made-earlier").WithLabel("k", "v")
+            .WithCommand("/bin/sh", "-c", "echo hello from $(hostname)").Build(), Cancel);
+        await using var other = new ContainerEngine(new MiniDockerOptions { RootDirectory = test.Root, CgroupParent = env.CgroupParent });
+
+        var before = await other.Containers.InspectAsync("made-earlier", Cancel);
+        await using var container = await other.Containers.StartAsync("made-earlier", Cancel);
+        var exit = await container.WaitAsync(Cancel);
+        var again = await Assert.ThrowsAsync<InvalidOperationException>(() => other.Containers.StartAsync("made-earlier", Cancel));
+
+        Assert.Equal((ContainerStatus.Created, "v"), (before.Status, before.Labels["k"]));
+        Assert.Equal((created.Id, "made-earlier"), (container.Id, container.Name));
+        Assert.Equal(0, exit.ExitCode);
+        Assert.Equal($"hello from {created.Id[..12]}\n", (await container.GetLogsAsync(Cancel)).Stdout);
+        Assert.Contains("only a created container can be started", again.Message);
+    }
 }
