@@ -4,7 +4,7 @@
 # does), runc run, crun run, and podman/docker where installed; then the host memory each idle
 # container costs the engine. Prints medians, p95 and ratios to the engine, and writes a plot.
 #
-#   sudo benchmarks/compare.sh            RUNS=30 by default; MEMORY_CONTAINERS=50
+#   sudo benchmarks/compare.sh            RUNS=30 by default; MEMORY_CONTAINERS=200
 #
 # Installs runc, crun, busybox-static and python3-matplotlib from the distribution if missing.
 # On a hybrid cgroup host crun refuses the empty v2 mount, so the whole comparison runs in a
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-30}
-MEMORY_CONTAINERS=${MEMORY_CONTAINERS:-50}
+MEMORY_CONTAINERS=${MEMORY_CONTAINERS:-200}
 OUT=${OUT:-docs/performance}
 
 if [ "$(id -u)" -ne 0 ]; then echo "compare.sh starts containers: run it as root." >&2; exit 1; fi

@@ -145,8 +145,16 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     private async Task DeleteCgroupAsync(string path)
     {
-        if (_cgroups.Value.Children(Path.GetDirectoryName(path) ?? "").All(c => c.Name != Path.GetFileName(path))) return;
-        await new Cgroup(_cgroups.Value, path).DeleteAsync().ConfigureAwait(false);
+        bool Exists() => _cgroups.Value.Children(Path.GetDirectoryName(path) ?? "").Any(c => c.Name == Path.GetFileName(path));
+        if (!Exists()) return;
+        try
+        {
+            await new Cgroup(_cgroups.Value, path).DeleteAsync().ConfigureAwait(false);
+        }
+        catch (CgroupException) when (!Exists())
+        {
+            // The engine that ran the container removed it at the same moment.
+        }
     }
 
     /// <summary>

@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -103,6 +104,10 @@ struct mount_attr_v0 { uint64_t attr_set, attr_clr, propagation, userns_fd; };
 struct cursor { const uint8_t *p, *end; };
 
 static int step_index = -1;
+/* The plan lives in its own mapping, so the log monitor (forked from stage-0) can give its
+ * pages back instead of carrying a copy of the whole plan for the container's life. */
+static uint8_t *plan_buffer;
+static size_t plan_capacity;
 static int root_fd = -1;
 
 /* ---- reporting ------------------------------------------------------- */
@@ -904,7 +909,9 @@ static _Noreturn void log_monitor(struct log_file *f)
 static void op_log(struct cursor *c)
 {
     static struct log_file f;
-    f.path = str(c);
+    static char path[4096];
+    snprintf(path, sizeof path, "%s", str(c));
+    f.path = path;
     f.max_size = u64(c);
     f.max_files = u32(c);
     if (f.max_files < 1) f.max_files = 1;
@@ -919,6 +926,7 @@ static void op_log(struct cursor *c)
          * since the host takes its EOF to mean that the container's program runs. */
         if (dup2(out[0], 0) < 0 || dup2(err[0], 1) < 0) _exit(1);
         syscall(SYS_close_range, 2, ~0U, 0);
+        munmap(plan_buffer, plan_capacity);
         setsid();
         prctl(PR_SET_NAME, "md-log", 0, 0, 0);
         signal(SIGPIPE, SIG_IGN);
@@ -938,14 +946,14 @@ static void op_log(struct cursor *c)
 static uint8_t *read_plan(size_t *size)
 {
     size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    if (!buf) fail(ENOMEM);
+    uint8_t *buf = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED) fail(ENOMEM);
     for (;;) {
         if (n == cap) {
             if (cap >= MAX_PLAN) fail(EFBIG);
+            buf = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
+            if (buf == MAP_FAILED) fail(ENOMEM);
             cap *= 2;
-            buf = realloc(buf, cap);
-            if (!buf) fail(ENOMEM);
         }
         ssize_t r = read(PLAN_FD, buf + n, cap - n);
         if (r < 0 && errno == EINTR) continue;
@@ -954,6 +962,8 @@ static uint8_t *read_plan(size_t *size)
         n += (size_t)r;
     }
     close(PLAN_FD);
+    plan_buffer = buf;
+    plan_capacity = cap;
     *size = n;
     return buf;
 }
