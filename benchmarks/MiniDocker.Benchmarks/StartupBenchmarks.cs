@@ -20,6 +20,8 @@ public class StartupBenchmarks
     private ContainerBuilder? _withoutNetwork;
     private ContainerBuilder? _withInit;
     private ContainerBuilder? _onBridge;
+    private ContainerBuilder? _fromImage;
+    private Container? _running;
 
     [GlobalSetup]
     public void Setup()
@@ -35,11 +37,15 @@ public class StartupBenchmarks
         _withInit = _default.WithInit();
         var network = _engine.Networks.CreateAsync("bench", "10.188.0.0/16").GetAwaiter().GetResult();
         _onBridge = _default.WithNetwork(network);
+        var image = _engine.Images.ImportFilesystemAsync(_rootfs.Path, "localhost/bench/busybox:1").GetAwaiter().GetResult();
+        _fromImage = _engine.CreateContainer().WithImage(image).WithCommand("/bin/true");
+        _running = _engine.CreateContainer().WithRootfs(_rootfs.Path).WithCommand("/bin/sleep", "100000").StartAsync().GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
     public async Task Cleanup()
     {
+        if (_running is not null) await _running.DisposeAsync();
         if (_engine is not null) await _engine.DisposeAsync();
         _rootfs?.Dispose();
         if (Directory.Exists(_scratch)) Directory.Delete(_scratch, recursive: true);
@@ -60,6 +66,14 @@ public class StartupBenchmarks
     /// <summary>With a veth on a bridge network, an address, a route, hosts and resolv.conf.</summary>
     [Benchmark]
     public Task<int> OnBridgeNetwork() => RunAsync(_onBridge!);
+
+    /// <summary>From an image: an overlay of its layers made with fsopen/fsmount, moved into the container.</summary>
+    [Benchmark]
+    public Task<int> FromImageOnOverlay() => RunAsync(_fromImage!);
+
+    /// <summary><c>docker exec</c>: /bin/true in a running container's namespaces and cgroup.</summary>
+    [Benchmark]
+    public async Task<int> Exec() => (await _running!.ExecAsync(["/bin/true"])).ExitCode;
 
     private static async Task<int> RunAsync(ContainerBuilder builder)
     {

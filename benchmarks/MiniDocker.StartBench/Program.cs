@@ -34,12 +34,12 @@ try
             var idle = container.WithCommand("/bin/sleep", "1000");
             await using (var warmup = await idle.StartAsync()) { }
             GC.Collect();
-            long before = HostPssKib();
+            long before = MiniDocker.Benchmarks.HostPss.Kib();
             var running = new List<Container>();
             for (int i = 0; i < count; i++) running.Add(await idle.StartAsync());
             await Task.Delay(500);
             GC.Collect();
-            long after = HostPssKib();
+            long after = MiniDocker.Benchmarks.HostPss.Kib();
             Console.WriteLine(((after - before) / (double)count).ToString("F1", CultureInfo.InvariantCulture));
             foreach (var c in running) await c.DisposeAsync();
             return 0;
@@ -52,31 +52,6 @@ finally
     await engine.DisposeAsync();
     if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
 }
-
-// What the host pays: this process and the log monitors (its children), not the containers' own processes.
-static long HostPssKib()
-{
-    long total = Pss(Environment.ProcessId);
-    foreach (var dir in Directory.EnumerateDirectories("/proc"))
-    {
-        if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[1] == Environment.ProcessId.ToString(CultureInfo.InvariantCulture) && File.ReadAllText($"/proc/{pid}/comm").Trim() == "md-log")
-                total += Pss(pid);
-        }
-        catch (IOException)
-        {
-        }
-    }
-    return total;
-}
-
-static long Pss(int pid) =>
-    File.ReadLines($"/proc/{pid}/smaps_rollup").Where(l => l.StartsWith("Pss:", StringComparison.Ordinal))
-        .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).Sum();
 
 static int Usage()
 {
