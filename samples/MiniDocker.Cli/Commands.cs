@@ -23,6 +23,7 @@ internal sealed class Commands(ContainerEngine engine)
           stats      Show resource use (--no-stream)
           inspect    Show a container or image as JSON
           container prune, system prune
+          network    create (--subnet), ls, rm: bridge networks that outlive this command
         Images:
           pull, push, images (-q), rmi (-f), tag, load (-i), save (-o), image prune
         """;
@@ -56,7 +57,8 @@ internal sealed class Commands(ContainerEngine engine)
             "load" => images.LoadAsync(args, cancellationToken),
             "save" => images.SaveAsync(args, cancellationToken),
             "image" when args is ["prune", ..] => images.PruneAsync(cancellationToken),
-            "network" or "attach" or "cp" or "build" =>
+            "network" => new NetworkCommands(engine).RunAsync(args, cancellationToken),
+            "attach" or "cp" or "build" =>
                 throw new CliException($"'{command}' is not supported by this command line yet. (see 'minidocker --help')"),
             _ => throw new CliException($"'{command}' is not a minidocker command. (see 'minidocker --help')"),
         };

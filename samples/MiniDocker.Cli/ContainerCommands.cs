@@ -76,8 +76,9 @@ internal sealed class ContainerCommands(ContainerEngine engine)
     private async Task<ContainerBuilder> BuildAsync(string command, Arguments a, CancellationToken cancellationToken)
     {
         if (a.Positional.Count == 0) throw new CliException($"\"{command}\" requires at least 1 argument (see 'minidocker {command} --help')");
-        if (a.Values("-p", "--publish").Count > 0 || a.Value("--network") is not (null or "none"))
-            throw new CliException("publishing ports and joining networks is not supported by this command line yet (networks live as long as the engine that made them).");
+        var ports = a.Values("-p", "--publish");
+        if (ports.Count > 0 && (command != "run" || a.Has("-d", "--detach")))
+            throw new CliException("-p works with a foreground run only for now: ports are forwarded by this process, which a detached container outlives.");
         var reference = a.Positional[0];
         var image = await engine.Images.TryGetAsync(reference, cancellationToken);
         if (image is null)
@@ -87,6 +88,22 @@ internal sealed class ContainerCommands(ContainerEngine engine)
         }
 
         var builder = engine.CreateContainer().WithImage(image);
+        if (a.Value("--network") is { } networkName && networkName != "none")
+        {
+            var network = engine.Networks.Find(networkName) ?? throw new CliException($"network {networkName} not found (create it with 'minidocker network create {networkName}')");
+            builder = builder.WithNetwork(network);
+        }
+        // Published ports need a network: the engine's default bridge unless one was named.
+        if (ports.Count > 0 && a.Value("--network") is null or "none")
+            builder = builder.WithNetwork(await engine.Networks.GetDefaultAsync(cancellationToken));
+        foreach (var port in ports)
+        {
+            var spec = port.Split('/');
+            var parts = spec[0].Split(':');
+            if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var hostPort) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var containerPort))
+                throw new CliException($"invalid port \"{port}\": give hostPort:containerPort[/tcp|/udp]");
+            builder = builder.WithPublishedPort(hostPort, containerPort, spec.Length > 1 && spec[1] == "udp" ? MiniDocker.Networks.PortProtocol.Udp : MiniDocker.Networks.PortProtocol.Tcp);
+        }
         if (a.Positional.Count > 1) builder = builder.WithCommand([.. a.Positional.Skip(1)]);
         if (a.Value("--entrypoint") is { } entrypoint)
             builder = entrypoint.Length == 0 ? builder.WithEntrypoint() : builder.WithEntrypoint(entrypoint);

@@ -91,6 +91,7 @@ public sealed partial class Container : IAsyncDisposable
                 Cgroup = cgroup.Path,
                 StopSignal = definition.StopSignal.ToString(),
                 Networks = [.. networks.Select(n => n.Network.Name)],
+                Addresses = networks.ToDictionary(n => n.Network.Name, n => n.Address.ToString()),
             };
             State.ContainerStateFile.Write(stateDirectory, _state);
         }

@@ -120,6 +120,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 continue;
             }
             DeleteCgroupAsync(state.Cgroup).GetAwaiter().GetResult();
+            foreach (var network in state.Networks) Networks.Release(network, id);
             State.ContainerStateFile.Write(directory, state with { Status = "exited", FinishedAt = DateTimeOffset.UtcNow });
         }
     }
@@ -130,6 +131,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         await DeleteCgroupAsync(state is { Cgroup.Length: > 0 } ? state.Cgroup : $"{_cgroupParent}/{id}").ConfigureAwait(false);
         if (state is not null)
         {
+            foreach (var network in state.Networks) Networks.Release(network, id);
             var name = Path.Combine(Options.RootDirectory, "names", state.Name);
             try
             {
@@ -190,8 +192,10 @@ public sealed class ContainerEngine : IAsyncDisposable
             Labels = state.Labels,
             StopSignal = Enum.TryParse<Signal>(state.StopSignal, out var signal) ? signal : Signal.SIGTERM,
         };
+        // On persistent networks the container is a member another engine registered; this one takes over its leaving.
+        List<NetworkAttachment> attachments = [.. state.Networks.Select(n => Networks.Registered(n, state.Id)).OfType<NetworkAttachment>()];
         var container = new Container(this, state.Id, state.Name, directory, spec, definition, new LaunchedProcess(process, null), null,
-            NameReservation.Adopt(Options.RootDirectory, state.Name), new Cgroup(_cgroups.Value, state.Cgroup), [], [],
+            NameReservation.Adopt(Options.RootDirectory, state.Name), new Cgroup(_cgroups.Value, state.Cgroup), attachments, [],
             _loggerFactory.CreateLogger<Container>(), reattached: state);
         return _containers.GetOrAdd(state.Id, container);
     }
@@ -250,8 +254,8 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(definition);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (definition.Networks.Count > 0 || definition.PublishedPorts.Count > 0 || definition.Landlock is not null || definition.WaitStrategy is not null)
-            throw new ContainerConfigurationException("A created container cannot keep networks, published ports, a Landlock policy or a wait strategy for a later start yet; start it at once with StartAsync instead.");
+        if (definition.Networks.Any(n => !n.Network.Persistent) || definition.PublishedPorts.Count > 0 || definition.Landlock is not null || definition.WaitStrategy is not null)
+            throw new ContainerConfigurationException("A created container cannot keep networks of an engine (only persistent ones), published ports, a Landlock policy or a wait strategy for a later start yet; start it at once with StartAsync instead.");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = definition.Name ?? id[..12];
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
@@ -266,6 +270,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 ImageManifest = definition.Image?.ManifestDigest.ToString(), Labels = new(definition.Labels), ExposedPorts = [.. definition.ExposedPorts],
                 StopSignal = definition.StopSignal.ToString(), LogMaxBytes = definition.LogMaxBytes, LogMaxFiles = definition.LogMaxFiles,
                 RestartPolicy = definition.RestartPolicy.ToString(), Dns = [.. definition.Dns],
+                Networks = definition.Networks.ToDictionary(n => n.Network.Name, n => n.Aliases.ToList()),
             };
             await File.WriteAllBytesAsync(Path.Combine(directory, "created.json"),
                 System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(extras, State.CreatedDefinitionJsonContext.Default.CreatedDefinition), cancellationToken).ConfigureAwait(false);
@@ -296,7 +301,9 @@ public sealed class ContainerEngine : IAsyncDisposable
         var extras = System.Text.Json.JsonSerializer.Deserialize(await File.ReadAllBytesAsync(Path.Combine(directory, "created.json"), cancellationToken).ConfigureAwait(false),
             State.CreatedDefinitionJsonContext.Default.CreatedDefinition) ?? throw new State.ContainerStateException(state.Id, $"Container {state.Name}'s created.json is empty; remove it and create it again.");
         var image = extras.ImageManifest is { } manifest ? await Images.GetAsync(manifest, cancellationToken).ConfigureAwait(false) : null;
-        var definition = new ContainerDefinition(spec, state.Name, extras.Init, extras.Detached, extras.OpenStdin, dns: extras.Dns)
+        var networks = extras.Networks.Select(n => new NetworkConnection(
+            Networks.Find(n.Key) ?? throw new ContainerConfigurationException($"Container {state.Name} joins network \"{n.Key}\", which no longer exists; create it again."), n.Value)).ToList();
+        var definition = new ContainerDefinition(spec, state.Name, extras.Init, extras.Detached, extras.OpenStdin, networks: networks, dns: extras.Dns)
         {
             Image = image, Labels = extras.Labels, ExposedPorts = extras.ExposedPorts,
             StopSignal = Enum.TryParse<Signal>(extras.StopSignal, out var signal) ? signal : Signal.SIGTERM,

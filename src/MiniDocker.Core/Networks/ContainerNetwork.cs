@@ -9,7 +9,7 @@ namespace MiniDocker.Networks;
 /// </summary>
 public sealed class ContainerNetwork
 {
-    internal ContainerNetwork(string name, Subnet subnet, string bridge, IpamPool pool, FileStream ownership)
+    internal ContainerNetwork(string name, Subnet subnet, string bridge, IpamPool pool, FileStream? ownership)
     {
         Ownership = ownership;
         Name = name;
@@ -35,8 +35,12 @@ public sealed class ContainerNetwork
     /// <summary>
     /// The network's definition file, held open exclusively for as long as this engine owns the
     /// network: an engine that finds the file unlocked knows its owner died, and cleans up.
+    /// Null for a persistent network, which no engine owns.
     /// </summary>
-    internal FileStream Ownership { get; }
+    internal FileStream? Ownership { get; }
+
+    /// <summary>Whether the network outlives the engine that made it (until removed), as Docker's networks do.</summary>
+    public bool Persistent => Ownership is null;
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Subnet}, bridge {Bridge})";

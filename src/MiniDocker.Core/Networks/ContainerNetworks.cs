@@ -34,7 +34,10 @@ public sealed class ContainerNetworks
             try
             {
                 using var unowned = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-                bridge = new StreamReader(unowned).ReadLine() ?? "";
+                var reader = new StreamReader(unowned);
+                bridge = reader.ReadLine() ?? "";
+                reader.ReadLine();
+                if (reader.ReadLine() == PersistentMarker) continue; // no owner to outlive
             }
             catch (IOException)
             {
@@ -61,7 +64,16 @@ public sealed class ContainerNetworks
     /// <param name="subnet">An IPv4 subnet such as "10.89.0.0/24".</param>
     /// <param name="cancellationToken">Cancels the wait for the engine's network lock.</param>
     /// <exception cref="ContainerConfigurationException">The name is taken or invalid, the subnet malformed or overlapping another network's or a host route.</exception>
-    public Task<ContainerNetwork> CreateAsync(string name, string subnet, CancellationToken cancellationToken = default)
+    public Task<ContainerNetwork> CreateAsync(string name, string subnet, CancellationToken cancellationToken = default) =>
+        CreateAsync(name, subnet, persistent: false, cancellationToken);
+
+    /// <summary>
+    /// Creates a bridge network; a <paramref name="persistent"/> one outlives this engine, as Docker's
+    /// networks do: any engine on the root finds it (<see cref="Find"/>) and puts containers on it,
+    /// whichever process they run in, until <see cref="RemoveAsync"/>.
+    /// </summary>
+    /// <exception cref="ContainerConfigurationException">The name is taken or invalid, the subnet malformed or overlapping another network's or a host route.</exception>
+    public Task<ContainerNetwork> CreateAsync(string name, string subnet, bool persistent, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentNullException.ThrowIfNull(name);
@@ -79,9 +91,10 @@ public sealed class ContainerNetworks
         // Bridge and address creation are single netlink round trips; one lock keeps name and subnet checks honest.
         lock (_gate)
         {
-            if (_networks.ContainsKey(name))
+            if (_networks.ContainsKey(name) || File.Exists(DefinitionPath(name)))
                 throw new ContainerConfigurationException($"A network named \"{name}\" exists already; remove it or choose another name.");
-            if (_networks.Values.FirstOrDefault(n => n.Subnet.Overlaps(parsed)) is { } clash)
+            if (_networks.Values.Select(n => (n.Name, n.Subnet)).Concat(ListDefinitions().Select(d => (d.Name, d.Subnet)))
+                    .FirstOrDefault(n => n.Subnet.Overlaps(parsed)) is { Name: not null } clash)
                 throw new ContainerConfigurationException($"The subnet {parsed} overlaps {clash.Subnet} of network \"{clash.Name}\"; choose a subnet of its own.");
             if (HostRoutes().FirstOrDefault(r => r.Overlaps(parsed)) is { } route)
                 throw new ContainerConfigurationException($"The subnet {parsed} overlaps the host's route to {route}; choose a subnet the host does not use.");
@@ -106,9 +119,17 @@ public sealed class ContainerNetworks
                 throw;
             }
             Directory.CreateDirectory(_directory);
-            var ownership = new FileStream(Path.Combine(_directory, name + ".network"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
-            ownership.Write(Encoding.UTF8.GetBytes($"{bridge}\n{parsed}\n"));
-            ownership.Flush();
+            FileStream? ownership = null;
+            if (persistent)
+            {
+                File.WriteAllText(DefinitionPath(name), $"{bridge}\n{parsed}\n{PersistentMarker}\n");
+            }
+            else
+            {
+                ownership = new FileStream(DefinitionPath(name), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+                ownership.Write(Encoding.UTF8.GetBytes($"{bridge}\n{parsed}\n"));
+                ownership.Flush();
+            }
             var network = new ContainerNetwork(name, parsed, bridge, new IpamPool(parsed, Path.Combine(_directory, name + ".leases.json")), ownership);
             _networks[name] = network;
             _members[name] = new ConcurrentDictionary<string, NetworkAttachment>(StringComparer.Ordinal);
@@ -137,7 +158,86 @@ public sealed class ContainerNetworks
     }
 
     /// <summary>The network of that name, or null.</summary>
-    public ContainerNetwork? Find(string name) => _networks.GetValueOrDefault(name);
+    public ContainerNetwork? Find(string name)
+    {
+        if (_networks.TryGetValue(name, out var known)) return known;
+        if (LoadDefinition(name) is not { Persistent: true } loaded) return null;
+        _members.TryAdd(name, new ConcurrentDictionary<string, NetworkAttachment>(StringComparer.Ordinal));
+        return _networks.GetOrAdd(name, loaded);
+    }
+
+    /// <summary>Every network of the root: this engine's, other live engines', and the persistent ones.</summary>
+    public Task<IReadOnlyList<NetworkInfo>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<NetworkInfo> list = [.. ListDefinitions().OrderBy(d => d.Name, StringComparer.Ordinal)];
+        return Task.FromResult(list);
+    }
+
+    private const string PersistentMarker = "persistent";
+
+    private string DefinitionPath(string name) => Path.Combine(_directory, name + ".network");
+
+    private IEnumerable<NetworkInfo> ListDefinitions()
+    {
+        if (!Directory.Exists(_directory)) yield break;
+        foreach (var file in Directory.EnumerateFiles(_directory, "*.network"))
+        {
+            string[] lines;
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                lines = new StreamReader(stream).ReadToEnd().Split('\n');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            Subnet subnet;
+            try
+            {
+                subnet = Subnet.Parse(lines.Length > 1 ? lines[1] : "");
+            }
+            catch (FormatException)
+            {
+                continue;
+            }
+            yield return new NetworkInfo(Path.GetFileNameWithoutExtension(file), subnet, lines[0], lines.Length > 2 && lines[2] == PersistentMarker);
+        }
+    }
+
+    /// <summary>A persistent network's definition; null for one that another engine owns (or none).</summary>
+    private ContainerNetwork? LoadDefinition(string name) =>
+        File.Exists(DefinitionPath(name)) && ListDefinitions().FirstOrDefault(d => d.Name == name) is { Persistent: true } info
+            ? new ContainerNetwork(info.Name, info.Subnet, info.Bridge, new IpamPool(info.Subnet, LeasesPath(name)), null)
+            : null;
+
+    private string MembersPath(string name) => Path.Combine(_directory, name + ".members");
+
+    /// <summary>
+    /// The members of a persistent network that engines in other processes put there, from its
+    /// registry: one file per container with its address, names and hosts file.
+    /// </summary>
+    private IEnumerable<(string Id, NetworkAttachment Member, string HostsFile)> RegisteredMembers(ContainerNetwork network)
+    {
+        if (!network.Persistent || !Directory.Exists(MembersPath(network.Name))) yield break;
+        foreach (var file in Directory.EnumerateFiles(MembersPath(network.Name)))
+        {
+            string[] fields;
+            try
+            {
+                fields = File.ReadAllText(file).TrimEnd('\n').Split('\t');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (fields.Length != 3 || !System.Net.IPAddress.TryParse(fields[0], out var address)) continue;
+            yield return (Path.GetFileName(file), new NetworkAttachment(network, address, fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)), fields[2]);
+        }
+    }
+
+    private string LeasesPath(string name) => Path.Combine(_directory, name + ".leases.json");
 
     /// <summary>Removes a network that no container uses any more: its bridge and its leases.</summary>
     /// <exception cref="InvalidOperationException">Containers are still on it.</exception>
@@ -146,9 +246,12 @@ public sealed class ContainerNetworks
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_networks.TryGetValue(name, out var network)) return Task.CompletedTask;
+            var network = Find(name);
+            if (network is null) return Task.CompletedTask;
             if (_members.TryGetValue(name, out var members) && !members.IsEmpty)
                 throw new InvalidOperationException($"Network \"{name}\" is in use by {members.Count} container(s); dispose them first.");
+            if (network.Persistent && network.Pool.Leases().Count is > 0 and var leased)
+                throw new InvalidOperationException($"Network \"{name}\" is in use by {leased} container(s); remove them first.");
             using (var socket = RouteSocket.Open())
             {
                 if (socket.LinkExists(network.Bridge)) socket.DeleteLink(network.Bridge);
@@ -156,8 +259,9 @@ public sealed class ContainerNetworks
             NetworkFirewall.Remove(network.Bridge);
             var leases = Path.Combine(_directory, name + ".leases.json");
             if (File.Exists(leases)) File.Delete(leases);
-            network.Ownership.Dispose();
-            File.Delete(Path.Combine(_directory, name + ".network"));
+            network.Ownership?.Dispose();
+            File.Delete(DefinitionPath(name));
+            if (Directory.Exists(MembersPath(name))) Directory.Delete(MembersPath(name), recursive: true);
             _networks.TryRemove(name, out _);
             _members.TryRemove(name, out _);
             return Task.CompletedTask;
@@ -204,6 +308,11 @@ public sealed class ContainerNetworks
     {
         _members[attachment.Network.Name][containerId] = attachment with { };
         _hostsFiles[containerId] = hostsFile;
+        if (attachment.Network.Persistent)
+        {
+            Directory.CreateDirectory(MembersPath(attachment.Network.Name));
+            File.WriteAllText(Path.Combine(MembersPath(attachment.Network.Name), containerId), $"{attachment.Address}\t{string.Join(' ', attachment.Names)}\t{hostsFile}\n");
+        }
         RewriteHosts(attachment.Network);
     }
 
@@ -228,15 +337,32 @@ public sealed class ContainerNetworks
         if (_members.TryGetValue(attachment.Network.Name, out var members)) members.TryRemove(containerId, out _);
         _hostsFiles.TryRemove(containerId, out _);
         attachment.Network.Pool.Release(containerId);
+        if (attachment.Network.Persistent) File.Delete(Path.Combine(MembersPath(attachment.Network.Name), containerId));
         RewriteHosts(attachment.Network);
     }
+
+    /// <summary>
+    /// Gives back what a container that ended unwatched (its engine gone) held on a persistent
+    /// network: its address and its entry in the others' hosts files.
+    /// </summary>
+    internal void Release(string networkName, string containerId)
+    {
+        if (Find(networkName) is not { Persistent: true } network) return;
+        network.Pool.Release(containerId);
+        File.Delete(Path.Combine(MembersPath(networkName), containerId));
+        RewriteHosts(network);
+    }
+
+    /// <summary>A running member of a persistent network, as another engine registered it, for re-attaching.</summary>
+    internal NetworkAttachment? Registered(string networkName, string containerId) =>
+        Find(networkName) is { Persistent: true } network ? RegisteredMembers(network).FirstOrDefault(m => m.Id == containerId).Member : null;
 
     /// <summary>The /etc/hosts a member sees: itself and every other member, by name and alias.</summary>
     internal string HostsFor(ContainerNetwork network, NetworkAttachment self)
     {
         var text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
         text.Append(self.Address).Append('\t').AppendJoin(' ', self.Names).Append('\n');
-        foreach (var other in _members.GetValueOrDefault(network.Name)?.Values ?? [])
+        foreach (var other in AllMembers(network).Select(m => m.Member).DistinctBy(m => m.Address))
         {
             if (other.Address.Equals(self.Address)) continue;
             text.Append(other.Address).Append('\t').AppendJoin(' ', other.Names).Append('\n');
@@ -247,11 +373,16 @@ public sealed class ContainerNetworks
     private readonly ConcurrentDictionary<string, string> _hostsFiles = new(StringComparer.Ordinal);
 
     // Rewritten in place (not replaced): the containers see these files through bind mounts.
+    private IEnumerable<(string Id, NetworkAttachment Member, string? HostsFile)> AllMembers(ContainerNetwork network) =>
+        (_members.GetValueOrDefault(network.Name) ?? []).Select(m => (m.Key, m.Value, _hostsFiles.GetValueOrDefault(m.Key)))
+            .Concat(RegisteredMembers(network).Select(m => (m.Id, m.Member, (string?)m.HostsFile)))
+            .DistinctBy(m => m.Item1);
+
     private void RewriteHosts(ContainerNetwork network)
     {
-        foreach (var (id, member) in _members.GetValueOrDefault(network.Name) ?? [])
+        foreach (var (id, member, path) in AllMembers(network))
         {
-            if (!_hostsFiles.TryGetValue(id, out var path) || !File.Exists(path)) continue;
+            if (path is null || !File.Exists(path)) continue;
             using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
             var bytes = Encoding.UTF8.GetBytes(HostsFor(network, member));
             file.SetLength(0);
@@ -263,7 +394,11 @@ public sealed class ContainerNetworks
     internal async Task RemoveAllAsync()
     {
         foreach (var members in _members.Values) members.Clear();
-        foreach (var name in _networks.Keys.ToList()) await RemoveAsync(name).ConfigureAwait(false);
+        foreach (var (name, network) in _networks.ToList())
+        {
+            if (network.Persistent) _networks.TryRemove(name, out _); // it outlives this engine
+            else await RemoveAsync(name).ConfigureAwait(false);
+        }
     }
 
     // Bridge names are at most 15 characters: "md-" and a stable hash of the network name.

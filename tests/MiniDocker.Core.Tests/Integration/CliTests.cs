@@ -116,6 +116,53 @@ public sealed class CliTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task Containers_run_by_separate_commands_on_a_network_reach_each_other_by_name()
+    {
+        Require.Root();
+        var root = Path.Combine(env.Scratch, "cli-" + Guid.NewGuid().ToString("N")[..8]);
+        var layout = Path.Combine(env.Scratch, "cli-image-" + Guid.NewGuid().ToString("N")[..8]);
+        var subnet = $"10.{Random.Shared.Next(150, 250)}.{Random.Shared.Next(0, 250)}.0/24";
+        TestImages.Busybox(env.Rootfs).Write(layout, "localhost/layered:1");
+        try
+        {
+            await MinidockerAsync(root, "load", "-i", layout);
+            var create = await MinidockerAsync(root, "network", "create", "--subnet", subnet, "appnet");
+            var a = await MinidockerAsync(root, "run", "-d", "--name", "alpha", "--network", "appnet", "localhost/layered:1", "sleep", "60");
+            var b = await MinidockerAsync(root, "run", "-d", "--name", "beta", "--network", "appnet", "localhost/layered:1", "sleep", "60");
+            var ping = await MinidockerAsync(root, "exec", "alpha", "ping", "-c", "1", "-W", "2", "beta");
+            var hosts = await MinidockerAsync(root, "exec", "beta", "cat", "/etc/hosts");
+            var ls = await MinidockerAsync(root, "network", "ls");
+            var busy = await MinidockerAsync(root, "network", "rm", "appnet");
+            await MinidockerAsync(root, "rm", "-f", "alpha", "beta");
+            var hostsAfter = File.Exists(Path.Combine(root, "networks", "appnet.members")) ? Directory.GetFiles(Path.Combine(root, "networks", "appnet.members")) : [];
+            var rm = await MinidockerAsync(root, "network", "rm", "appnet");
+            var lsAfter = await MinidockerAsync(root, "network", "ls");
+
+            Assert.Equal((0, "appnet\n"), (create.ExitCode, create.Stdout));
+            Assert.Equal((0, 0), (a.ExitCode, b.ExitCode));
+            Assert.True(ping.ExitCode == 0, $"alpha could not reach beta by name: {ping.Stdout}{ping.Stderr}");
+            Assert.Contains("alpha", hosts.Stdout);
+            Assert.Contains(subnet[..^4], ls.Stdout);
+            Assert.Equal(1, busy.ExitCode);
+            Assert.Contains("in use", busy.Stderr);
+            Assert.Empty(hostsAfter);
+            Assert.Equal((0, "appnet\n"), (rm.ExitCode, rm.Stdout));
+            Assert.DoesNotContain("appnet", lsAfter.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(layout, recursive: true);
+            await using (var cleaner = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = root, CgroupParent = env.CgroupParent }))
+            {
+                foreach (var c in await cleaner.Containers.ListAsync(all: true, CancellationToken.None))
+                    await cleaner.Containers.RemoveAsync(c.Id, force: true, CancellationToken.None);
+                if (cleaner.Networks.Find("appnet") is not null) await cleaner.Networks.RemoveAsync("appnet", CancellationToken.None);
+            }
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(125, "run --bogus localhost/x", "minidocker: unknown flag: --bogus (see 'minidocker run --help')\n")]
     [InlineData(1, "stop nothing-here", "Error response from daemon: No such container: nothing-here\n")]

@@ -27,6 +27,9 @@ internal sealed record ContainerState
     public string? ExitSignal { get; init; }
     public bool OomKilled { get; init; }
     public List<string> Networks { get; init; } = [];
+
+    /// <summary>The container's address on each network, by network name.</summary>
+    public Dictionary<string, string> Addresses { get; init; } = [];
 }
 
 /// <summary>Source-generated JSON for the state file.</summary>

@@ -19,6 +19,9 @@ internal sealed record CreatedDefinition
     public int LogMaxFiles { get; init; }
     public string RestartPolicy { get; init; } = "no";
     public List<string> Dns { get; init; } = [];
+
+    /// <summary>Persistent networks to join, by name, with the aliases on each.</summary>
+    public Dictionary<string, List<string>> Networks { get; init; } = [];
 }
 
 /// <summary>Source-generated JSON for <see cref="CreatedDefinition"/>.</summary>
