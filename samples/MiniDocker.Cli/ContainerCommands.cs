@@ -257,16 +257,29 @@ internal sealed class ContainerCommands(ContainerEngine engine)
     public async Task<int> StatsAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("stats", args, ["--no-stream", "-a", "--all"], []);
-        if (!a.Has("--no-stream")) throw new CliException("only 'stats --no-stream' is supported by this command line.");
         var names = a.Positional.Count > 0 ? a.Positional : [.. (await engine.Containers.ListAsync(cancellationToken: cancellationToken)).Select(c => c.Id)];
-        var rows = new List<IReadOnlyList<string>>();
-        foreach (var name in names)
+        var containers = new List<Container>();
+        foreach (var name in names) containers.Add(await engine.Containers.GetAsync(name, cancellationToken));
+        var previous = new Dictionary<string, MiniDocker.Cgroups.CgroupStats>();
+        // Like docker stats: a table per second until interrupted; once with --no-stream.
+        do
         {
-            var container = await engine.Containers.GetAsync(name, cancellationToken);
-            var stats = await container.GetStatsAsync(cancellationToken);
-            rows.Add([container.Id[..12], container.Name, Display.Size((long)stats.MemoryUsageBytes), stats.PidsCurrent.ToString(CultureInfo.InvariantCulture)]);
+            var rows = new List<IReadOnlyList<string>>();
+            foreach (var container in containers.Where(c => c.Status is ContainerStatus.Running or ContainerStatus.Paused))
+            {
+                var stats = await container.GetStatsAsync(cancellationToken);
+                var cpu = previous.TryGetValue(container.Id, out var before) ? stats.Since(before).CpuPercent : null;
+                previous[container.Id] = stats;
+                rows.Add([container.Id[..12], container.Name, cpu is { } c ? c.ToString("F2", CultureInfo.InvariantCulture) + "%" : "--",
+                    Display.Size((long)stats.MemoryUsageBytes) + " / " + (stats.MemoryLimitBytes is { } limit ? Display.Size((long)limit) : "unlimited"),
+                    stats.PidsCurrent.ToString(CultureInfo.InvariantCulture)]);
+            }
+            if (!a.Has("--no-stream")) Console.Write("\u001b[2J\u001b[H");
+            Display.Table(["CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "PIDS"], rows);
+            if (a.Has("--no-stream") || rows.Count == 0) break;
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
-        Display.Table(["CONTAINER ID", "NAME", "MEM USAGE", "PIDS"], rows);
+        while (!cancellationToken.IsCancellationRequested);
         return 0;
     }
 

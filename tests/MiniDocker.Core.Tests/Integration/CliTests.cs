@@ -39,6 +39,7 @@ public sealed class CliTests(TestEnvironment env)
             var ps = await MinidockerAsync(root, "ps");
             var follow = MinidockerAsync(root, "logs", "-f", "web");
             var exec = await MinidockerAsync(root, "exec", "web", "cat", "/etc/motd");
+            var stats = await MinidockerAsync(root, "stats", "--no-stream", "web");
             await Task.Delay(1500, Cancel);
             var stop = await MinidockerAsync(root, "stop", "-t", "1", "web");
             var followed = await follow;
@@ -59,6 +60,9 @@ public sealed class CliTests(TestEnvironment env)
             Assert.Equal("hello from cli\ndone\n", followed.Stdout);
             Assert.Equal("oops\n", followed.Stderr);
             Assert.Equal((0, "hello from layer 2\n"), (exec.ExitCode, exec.Stdout));
+            Assert.Equal(0, stats.ExitCode);
+            Assert.Contains("MEM USAGE / LIMIT", stats.Stdout);
+            Assert.Contains(" web ", stats.Stdout);
             Assert.Equal((0, "web\n"), (stop.ExitCode, stop.Stdout));
             Assert.Equal("done\n", tail.Stdout);
             Assert.Contains("Exited", psAll.Stdout);
