@@ -47,6 +47,11 @@ try
             return Usage();
     }
 }
+catch (MiniDockerException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
 finally
 {
     await engine.DisposeAsync();
