@@ -54,15 +54,30 @@ internal sealed class ContainerCommands(ContainerEngine engine)
             Console.WriteLine(container.Id);
             return 0;
         }
+        bool tty = a.Has("-t", "--tty");
+        using var raw = tty && a.Has("-i", "--interactive") ? RawTerminal.Enter() : null;
         try
         {
             if (container.Stdin is { } stdin && a.Has("-i", "--interactive"))
                 _ = Task.Run(async () =>
                 {
                     await Console.OpenStandardInput().CopyToAsync(stdin, cancellationToken);
-                    await stdin.DisposeAsync();
+                    if (!tty) await stdin.DisposeAsync();
                 }, cancellationToken);
-            await WriteLogsAsync(container.FollowLogsAsync(cancellationToken: cancellationToken), timestamps: false);
+            if (tty)
+            {
+                // The terminal's bytes as they come: a prompt has no newline to wait for.
+                var output = Console.OpenStandardOutput();
+                await foreach (var chunk in container.AttachTerminalAsync(cancellationToken))
+                {
+                    await output.WriteAsync(chunk, cancellationToken);
+                    await output.FlushAsync(cancellationToken);
+                }
+            }
+            else
+            {
+                await WriteLogsAsync(container.FollowLogsAsync(cancellationToken: cancellationToken), timestamps: false);
+            }
             var exit = await container.WaitAsync(cancellationToken);
             return exit.ExitCode;
         }

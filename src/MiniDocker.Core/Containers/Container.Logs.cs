@@ -50,6 +50,19 @@ public sealed partial class Container
         return new LogTextStream(FollowLogsAsync(options).GetAsyncEnumerator());
     }
 
+    /// <summary>
+    /// What the container's terminal shows from now on, as raw bytes as they come (<c>docker attach</c>
+    /// to a <c>-t</c> container): prompts without a newline included, unlike the log's lines. Ends
+    /// when the terminal closes. Write to <see cref="Stdin"/> to type.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The container has no terminal (<see cref="ContainerBuilder.WithTty"/>); follow its logs instead.</exception>
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> AttachTerminalAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_removed, this);
+        var output = _terminalOutput ?? throw new InvalidOperationException($"Container {Name} has no terminal; follow its output with FollowLogsAsync.");
+        return output.AttachAsync(cancellationToken);
+    }
+
     /// <summary>Everything written reaches the log before the container counts as exited (bounded, in case something holds a pipe).</summary>
     private async Task WaitForLogsAsync()
     {

@@ -24,6 +24,7 @@ public sealed partial class Container : IAsyncDisposable
     private readonly ILogger<Container> _logger;
     private readonly Task<ContainerExit> _exit;
     private readonly Task _terminalPump;
+    private readonly TerminalOutput? _terminalOutput;
     private readonly CancellationTokenSource _stopRequested = new();
     private readonly SemaphoreSlim _disposeLock = new(1, 1);
     private bool _removed;
@@ -54,7 +55,8 @@ public sealed partial class Container : IAsyncDisposable
             var terminal = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(master.DangerousGetHandle(), ownsHandle: true), FileAccess.ReadWrite, 1);
             master.SetHandleAsInvalid();
             Stdin = terminal;
-            _terminalPump = TerminalPump.RunAsync(terminal, new JsonLogWriter(LogPath, definition.LogMaxBytes, definition.LogMaxFiles));
+            _terminalOutput = new TerminalOutput();
+            _terminalPump = TerminalPump.RunAsync(terminal, new JsonLogWriter(LogPath, definition.LogMaxBytes, definition.LogMaxFiles), _terminalOutput);
         }
         else
         {

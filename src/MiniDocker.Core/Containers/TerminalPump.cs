@@ -9,10 +9,10 @@ namespace MiniDocker.Containers;
 /// </summary>
 internal static class TerminalPump
 {
-    public static Task RunAsync(FileStream terminal, JsonLogWriter log) =>
-        Task.Factory.StartNew(() => Pump(terminal, log), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public static Task RunAsync(FileStream terminal, JsonLogWriter log, TerminalOutput output) =>
+        Task.Factory.StartNew(() => Pump(terminal, log, output), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static void Pump(FileStream terminal, JsonLogWriter log)
+    private static void Pump(FileStream terminal, JsonLogWriter log, TerminalOutput output)
     {
         using var _ = log;
         var decoder = Encoding.UTF8.GetDecoder();
@@ -24,6 +24,7 @@ internal static class TerminalPump
             int n;
             while ((n = terminal.Read(bytes)) > 0)
             {
+                output.Publish(bytes.AsSpan(0, n));
                 int count = decoder.GetChars(bytes, 0, n, chars, 0);
                 for (int i = 0; i < count; i++)
                 {
@@ -42,5 +43,6 @@ internal static class TerminalPump
         {
         }
         if (line.Length > 0) log.Write(ContainerOutput.Stdout, line.ToString());
+        output.End();
     }
 }

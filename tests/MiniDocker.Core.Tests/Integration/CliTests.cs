@@ -201,10 +201,12 @@ public sealed class CliTests(TestEnvironment env)
             await MinidockerAsync(root, "load", "-i", layout);
             var result = await MinidockerAsync(root, "run", "--rm", "localhost/layered:1", "/bin/nope");
             var ok = await MinidockerAsync(root, "run", "--rm", "localhost/layered:1", "/bin/sh", "-c", "exit 7");
+            var tty = await MinidockerAsync(root, "run", "--rm", "-t", "localhost/layered:1", "/bin/sh", "-c", "printf 'no newline'; test -t 1 && printf ' on a tty'");
 
-            Assert.Equal(127, result.ExitCode);
+            Assert.True(result.ExitCode == 127, $"exit {result.ExitCode}: {result.Stderr}");
             Assert.Contains("/bin/nope not found", result.Stderr);
             Assert.Equal(7, ok.ExitCode);
+            Assert.Equal((0, "no newline on a tty"), (tty.ExitCode, tty.Stdout));
         }
         finally
         {

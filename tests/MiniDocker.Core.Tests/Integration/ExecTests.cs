@@ -91,4 +91,36 @@ public sealed class ExecTests(TestEnvironment env)
         Assert.StartsWith("tty\r\n/dev/pts/", shown);
         Assert.Equal(0, await withTty.WaitAsync(Cancel));
     }
+
+    [Fact]
+    public async Task Attaching_to_a_terminal_shows_a_prompt_before_its_newline_and_typing_reaches_the_program()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithTty()
+            .WithCommand("/bin/sh", "-c", "printf 'name? '; read name; echo \"hello $name\"").StartAsync(Cancel);
+        var seen = new System.Text.StringBuilder();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+
+        bool typed = false;
+        await foreach (var chunk in container.AttachTerminalAsync(timeout.Token))
+        {
+            seen.Append(System.Text.Encoding.UTF8.GetString(chunk.Span));
+            if (!typed && seen.ToString().Contains("name? ", StringComparison.Ordinal))
+            {
+                typed = true;
+                await container.Stdin!.WriteAsync("ada\n"u8.ToArray(), Cancel);
+                await container.Stdin.FlushAsync(Cancel);
+            }
+        }
+
+        Assert.True(typed, $"the prompt never showed: {seen}");
+        Assert.Contains("hello ada", seen.ToString());
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await using var plain = await test.Busybox(env.Rootfs).WithCommand("true").StartAsync(Cancel);
+            await foreach (var _ in plain.AttachTerminalAsync(Cancel)) { }
+        });
+        Assert.Contains("has no terminal", e.Message);
+    }
 }
