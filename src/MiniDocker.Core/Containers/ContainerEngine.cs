@@ -167,6 +167,8 @@ public sealed class ContainerEngine : IAsyncDisposable
     internal async Task<LaunchedProcess> RelaunchAsync(Container container, CancellationToken cancellationToken)
     {
         var definition = container.Definition;
+        // The last run's veths die with its namespace, but not at once: their names are needed now.
+        for (int i = 0; i < container.Networks.Count; i++) ContainerNetworks.RemoveHostEnd(container.Id, i);
         var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, container.StateDirectory, Options.StorageDriver, definition.HasOwnUserNamespace) : null;
         var plan = Plan(definition, container.Id, container.Spec, imageRoot);
         using var stdin = OutputFile.OpenNull();

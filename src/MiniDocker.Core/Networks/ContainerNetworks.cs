@@ -16,6 +16,7 @@ public sealed class ContainerNetworks
     private readonly ConcurrentDictionary<string, ContainerNetwork> _networks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, NetworkAttachment>> _members = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly List<Task> _pendingDeletions = [];
 
     internal ContainerNetworks(string rootDirectory) => _directory = Path.Combine(rootDirectory, "networks");
 
@@ -281,16 +282,15 @@ public sealed class ContainerNetworks
     /// </summary>
     internal static void Connect(NetworkAttachment attachment, string containerId, int pid, int index)
     {
-        string hostEnd = $"mdv{containerId[..10]}{index}", peer = $"mdp{containerId[..10]}{index}", inner = $"eth{index}";
+        string hostEnd = $"mdv{containerId[..10]}{index}", inner = $"eth{index}";
         using var socket = RouteSocket.Open();
-        socket.CreateVeth(hostEnd, peer);
+        // The inner end is born in the container's namespace, under its final name.
+        socket.CreateVeth(hostEnd, inner, pid);
         try
         {
             socket.SetMaster(hostEnd, attachment.Network.Bridge);
             socket.SetUp(hostEnd);
-            socket.MoveToNamespaceOf(peer, pid);
             using var inside = RouteSocket.OpenIn($"/proc/{pid}/ns/net");
-            inside.Rename(peer, inner);
             inside.AddAddress(inner, attachment.Address, attachment.Network.Subnet.PrefixLength);
             inside.SetUp(inner);
             // The first network carries the default route.
@@ -322,23 +322,34 @@ public sealed class ContainerNetworks
     /// </summary>
     internal void Left(NetworkAttachment attachment, string containerId, int index)
     {
-        using (var socket = RouteSocket.Open())
+        // Deleting a veth waits for RCU (tens of milliseconds): done in the background, so the
+        // container's exit does not wait for it, and awaited before the engine is disposed.
+        var deletion = Task.Run(() => RemoveHostEnd(containerId, index));
+        lock (_pendingDeletions)
         {
-            var hostEnd = $"mdv{containerId[..10]}{index}";
-            try
-            {
-                if (socket.LinkExists(hostEnd)) socket.DeleteLink(hostEnd);
-            }
-            catch (NetlinkException e) when (e.Errno is 2 or 19)
-            {
-                // Gone already with the namespace.
-            }
+            _pendingDeletions.RemoveAll(t => t.IsCompleted);
+            _pendingDeletions.Add(deletion);
         }
         if (_members.TryGetValue(attachment.Network.Name, out var members)) members.TryRemove(containerId, out _);
         _hostsFiles.TryRemove(containerId, out _);
         attachment.Network.Pool.Release(containerId);
         if (attachment.Network.Persistent) File.Delete(Path.Combine(MembersPath(attachment.Network.Name), containerId));
         RewriteHosts(attachment.Network);
+    }
+
+    /// <summary>Deletes a container's host-side veth end, if the kernel has not yet (it does so with the namespace, eventually).</summary>
+    internal static void RemoveHostEnd(string containerId, int index)
+    {
+        var hostEnd = $"mdv{containerId[..10]}{index}";
+        using var socket = RouteSocket.Open();
+        try
+        {
+            if (socket.LinkExists(hostEnd)) socket.DeleteLink(hostEnd);
+        }
+        catch (NetlinkException e) when (e.Errno is 2 or 19)
+        {
+            // Gone already with the namespace.
+        }
     }
 
     /// <summary>
@@ -393,6 +404,9 @@ public sealed class ContainerNetworks
     /// <summary>Removes every network of this engine when it is disposed, after all its containers.</summary>
     internal async Task RemoveAllAsync()
     {
+        Task[] pending;
+        lock (_pendingDeletions) pending = [.. _pendingDeletions];
+        await Task.WhenAll(pending).ConfigureAwait(false);
         foreach (var members in _members.Values) members.Clear();
         foreach (var (name, network) in _networks.ToList())
         {

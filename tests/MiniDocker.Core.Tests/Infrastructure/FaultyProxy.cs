@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace MiniDocker.Tests.Infrastructure;
 
@@ -36,13 +35,7 @@ public sealed class FaultyProxy : IDisposable
 
     public static FaultyProxy Start(string registryHost)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var (listener, port) = LoopbackHttpListener.Start();
         return new FaultyProxy(listener, registryHost, $"127.0.0.1:{port}");
     }
 
@@ -107,8 +100,7 @@ public sealed class FaultyProxy : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        LoopbackHttpListener.Close(_listener);
         _upstream.Dispose();
     }
 }

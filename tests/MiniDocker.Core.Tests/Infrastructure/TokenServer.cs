@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -48,13 +47,7 @@ public sealed class TokenServer : IDisposable
         var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         var path = Path.Combine(directory, "token-signer.pem");
         File.WriteAllText(path, certificate.ExportCertificatePem());
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        var (listener, port) = LoopbackHttpListener.Start();
         return new TokenServer(listener, key, certificate, path, $"http://127.0.0.1:{port}/token", user, password);
     }
 
@@ -106,8 +99,7 @@ public sealed class TokenServer : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        LoopbackHttpListener.Close(_listener);
         _certificate.Dispose();
         _key.Dispose();
     }
