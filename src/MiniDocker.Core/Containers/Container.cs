@@ -25,6 +25,7 @@ public sealed partial class Container : IAsyncDisposable
     private readonly Task<ContainerExit> _exit;
     private readonly Task _terminalPump;
     private readonly TerminalOutput? _terminalOutput;
+    private readonly List<Task> _networkCleanup = [];
     private readonly CancellationTokenSource _stopRequested = new();
     private readonly SemaphoreSlim _disposeLock = new(1, 1);
     private bool _removed;
@@ -245,6 +246,8 @@ public sealed partial class Container : IAsyncDisposable
             await ((Task)_exit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (Stdin is not null) await Stdin.DisposeAsync().ConfigureAwait(false);
             await _terminalPump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // Its veths' host ends were deleted in the background when it exited; removed means gone.
+            await Task.WhenAll(_networkCleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _process.Dispose();
             _logMonitor?.Dispose();
             ContainerEngine.RemoveDirectory(StateDirectory);
@@ -334,7 +337,7 @@ public sealed partial class Container : IAsyncDisposable
         }
         // Its veths went with its network namespace; the addresses and hosts entries go now.
         foreach (var proxy in _proxies) await proxy.DisposeAsync().ConfigureAwait(false);
-        for (int i = 0; i < Networks.Count; i++) _engine.Networks.Left(Networks[i], Id, i);
+        for (int i = 0; i < Networks.Count; i++) _networkCleanup.Add(_engine.Networks.Left(Networks[i], Id, i));
         await WaitForLogsAsync().ConfigureAwait(false);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
         if (!Reattached) MiniDockerTelemetry.Running.Add(-1);

@@ -320,10 +320,11 @@ public sealed class ContainerNetworks
     /// Removes a member's host-side veth (the kernel destroys a dead namespace's devices
     /// asynchronously; this makes it immediate), releases its address, updates the others' hosts files.
     /// </summary>
-    internal void Left(NetworkAttachment attachment, string containerId, int index)
+    /// <returns>The deletion of the host end, for the container's disposal to await.</returns>
+    internal Task Left(NetworkAttachment attachment, string containerId, int index)
     {
         // Deleting a veth waits for RCU (tens of milliseconds): done in the background, so the
-        // container's exit does not wait for it, and awaited before the engine is disposed.
+        // container's exit does not wait for it; its disposal and the engine's do.
         var deletion = Task.Run(() => RemoveHostEnd(containerId, index));
         lock (_pendingDeletions)
         {
@@ -335,6 +336,7 @@ public sealed class ContainerNetworks
         attachment.Network.Pool.Release(containerId);
         if (attachment.Network.Persistent) File.Delete(Path.Combine(MembersPath(attachment.Network.Name), containerId));
         RewriteHosts(attachment.Network);
+        return deletion;
     }
 
     /// <summary>Deletes a container's host-side veth end, if the kernel has not yet (it does so with the namespace, eventually).</summary>
