@@ -3,7 +3,7 @@ using System.Text;
 namespace MiniDocker.Containers;
 
 /// <summary>Log lines read as one UTF-8 byte stream (what <see cref="Container.OpenLog"/> returns).</summary>
-internal sealed class LogTextStream(IAsyncEnumerator<LogLine> lines) : Stream
+internal sealed class LogTextStream(IAsyncEnumerator<LogLine> lines) : IO.ReadOnlyStream
 {
     private byte[] _current = [];
     private int _offset;
@@ -22,20 +22,8 @@ internal sealed class LogTextStream(IAsyncEnumerator<LogLine> lines) : Stream
         return count;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

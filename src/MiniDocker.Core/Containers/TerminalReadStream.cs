@@ -1,13 +1,13 @@
 namespace MiniDocker.Containers;
 
 /// <summary>Reads a terminal master until the other side is gone: EIO there means end of output, not an error.</summary>
-internal sealed class TerminalReadStream(Stream terminal) : Stream
+internal sealed class TerminalReadStream(Stream terminal) : IO.ReadOnlyStream
 {
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
         try
         {
-            return terminal.Read(buffer, offset, count);
+            return terminal.Read(buffer);
         }
         catch (IOException)
         {
@@ -26,17 +26,4 @@ internal sealed class TerminalReadStream(Stream terminal) : Stream
             return 0;
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

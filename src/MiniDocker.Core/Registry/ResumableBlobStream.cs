@@ -9,7 +9,7 @@ namespace MiniDocker.Registry;
 /// rest with a Range request (or, from a registry that ignores ranges, reads past what it had),
 /// up to <see cref="RegistryOptions.MaxRetries"/> times. It reports the bytes read as it goes.
 /// </summary>
-internal sealed class ResumableBlobStream(RegistryClient client, ImageReference repository, Descriptor blob, ILogger logger, Action<long>? progress) : Stream
+internal sealed class ResumableBlobStream(RegistryClient client, ImageReference repository, Descriptor blob, ILogger logger, Action<long>? progress) : IO.ReadOnlyStream
 {
     private HttpResponseMessage? _response;
     private Stream? _body;
@@ -67,20 +67,10 @@ internal sealed class ResumableBlobStream(RegistryClient client, ImageReference 
         _response = null;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => blob.Size;
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace MiniDocker.Storage;
 
 /// <summary>Passes reads through and hashes every byte read, so a digest comes with one pass over the data.</summary>
-internal sealed class HashingReadStream(Stream inner, string algorithm = "sha256") : Stream
+internal sealed class HashingReadStream(Stream inner, string algorithm = "sha256") : IO.ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(Digest.HashAlgorithmFor(algorithm));
 
@@ -25,7 +25,6 @@ internal sealed class HashingReadStream(Stream inner, string algorithm = "sha256
         return read;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -35,18 +34,8 @@ internal sealed class HashingReadStream(Stream inner, string algorithm = "sha256
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -11,24 +11,11 @@ public sealed class ImageManagementTests(TestEnvironment env)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private async Task<Image> ImportBusyboxAsync(TestEngine test, string name = "localhost/layered:1")
-    {
-        var layout = TestImages.Busybox(env.Rootfs).WriteLayout(env.Scratch);
-        try
-        {
-            return Assert.Single(await test.Engine.Images.ImportAsync(layout, name, Cancel));
-        }
-        finally
-        {
-            Directory.Delete(layout, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task A_committed_container_gives_an_image_whose_containers_see_its_additions_and_deletions()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
         await using var container = await test.Engine.CreateContainer().WithImage(image)
             .WithCommand("/bin/sh", "-c", "echo new > /created; rm /etc/motd; rm -rf /opt; mkdir /opt; echo d > /opt/d").StartAsync(Cancel);
         await container.WaitAsync(Cancel);
@@ -46,7 +33,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task A_running_container_is_frozen_while_it_is_committed_and_runs_on_after()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
         await using var container = await test.Engine.CreateContainer().WithImage(image)
             .WithCommand("/bin/sh", "-c", "echo kept > /kept; sleep 30").StartAsync(Cancel);
         await Eventually.TrueAsync(() => File.Exists(Path.Combine(container.StateDirectory, "upper", "kept")));
@@ -61,7 +48,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task Images_are_listed_tagged_found_by_id_prefix_and_removed_tag_by_tag()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
 
         await test.Engine.Images.TagAsync("localhost/layered:1", "example.com/team/app:2", Cancel);
         var byPrefix = await test.Engine.Images.GetAsync(image.Id.Hex[..12], Cancel);
@@ -84,7 +71,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task An_image_a_container_uses_is_not_removed_unless_forced_and_its_layers_stay_until_the_container_goes()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
         var container = await test.Engine.CreateContainer().WithImage(image).WithCommand("sleep", "30").StartAsync(Cancel);
 
         var refused = await Assert.ThrowsAsync<ImageInUseException>(() => test.Engine.Images.RemoveAsync("localhost/layered:1", cancellationToken: Cancel));
@@ -106,7 +93,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task Pruning_the_engine_removes_exited_containers_and_then_the_image_content_only_they_held()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
         var container = await test.Engine.CreateContainer().WithImage(image).WithCommand("true").StartAsync(Cancel);
         await container.WaitAsync(Cancel);
         await test.Engine.Images.RemoveAsync(image.Id.ToString(), force: true, Cancel);
@@ -124,7 +111,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task An_exported_archive_imports_elsewhere_with_the_same_digests()
     {
         await using var source = env.CreateEngine();
-        var image = await ImportBusyboxAsync(source);
+        var image = await env.ImportBusyboxAsync(source);
         var archive = Path.Combine(env.Scratch, "export-" + Guid.NewGuid().ToString("N")[..8] + ".tar");
         await using (var file = File.Create(archive))
             await source.Engine.Images.ExportAsync(["localhost/layered:1"], file, Cancel);
@@ -189,7 +176,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task An_image_with_a_hostile_layer_is_refused_and_the_store_stays_as_it_was(string name, byte[] tar)
     {
         await using var test = env.CreateEngine();
-        await ImportBusyboxAsync(test); // a store with content, which must stay as it is
+        await env.ImportBusyboxAsync(test); // a store with content, which must stay as it is
         var layout = new OciLayoutBuilder().AddTar(tar).WriteLayout(env.Scratch);
         var before = test.ImageStoreListing();
 
@@ -205,7 +192,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task What_a_crashed_engine_was_writing_is_removed_and_never_read()
     {
         await using var test = env.CreateEngine();
-        await ImportBusyboxAsync(test);
+        await env.ImportBusyboxAsync(test);
         // A pid that cannot be alive: what a process killed mid-pull left.
         var blobIngest = Path.Combine(test.Root, "images", "ingest", "2147483646.deadbeef");
         var layerIngest = Path.Combine(test.Root, "images", "layers", "ingest", "2147483646.deadbeef");
@@ -223,7 +210,7 @@ public sealed class ImageManagementTests(TestEnvironment env)
     public async Task Commit_needs_overlayfs_and_says_so()
     {
         await using var test = env.CreateEngine(o => o.StorageDriver = MiniDocker.Layers.StorageDriver.Copy);
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
         await using var container = await test.Engine.CreateContainer().WithImage(image).WithCommand("true").StartAsync(Cancel);
         await container.WaitAsync(Cancel);
 

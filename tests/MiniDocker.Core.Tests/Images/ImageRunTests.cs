@@ -1,5 +1,4 @@
 using MiniDocker.Containers;
-using MiniDocker.Images;
 using MiniDocker.Layers;
 using MiniDocker.Tests.Infrastructure;
 
@@ -10,27 +9,13 @@ public sealed class ImageRunTests(TestEnvironment env)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private async Task<Image> ImportBusyboxAsync(TestEngine test, string name = "localhost/layered:1")
-    {
-        var layout = TestImages.Busybox(env.Rootfs).WriteLayout(env.Scratch);
-        try
-        {
-            var images = await test.Engine.Images.ImportAsync(layout, name, Cancel);
-            return Assert.Single(images);
-        }
-        finally
-        {
-            Directory.Delete(layout, recursive: true);
-        }
-    }
-
     [Theory]
     [InlineData(StorageDriver.Overlay)]
     [InlineData(StorageDriver.Copy)]
     public async Task A_container_sees_the_layers_merged_with_whiteouts_and_opaque_directories_applied(StorageDriver driver)
     {
         await using var test = env.CreateEngine(o => o.StorageDriver = driver);
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
 
         var output = await test.Engine.CreateContainer().WithImage(image)
             .ShellAsync("cat /etc/motd; ls /etc/busybox-rootfs 2>&1 || echo deleted; ls /opt; pwd; echo $GREETING");
@@ -43,7 +28,7 @@ public sealed class ImageRunTests(TestEnvironment env)
     public async Task The_image_command_runs_when_none_is_given_and_the_builder_overrides_it_as_docker_run_does()
     {
         await using var test = env.CreateEngine();
-        await ImportBusyboxAsync(test);
+        await env.ImportBusyboxAsync(test);
 
         var byDefault = await test.Engine.CreateContainer().WithImage("localhost/layered:1").RunAsync();
         var command = await test.Engine.CreateContainer().WithImage("localhost/layered:1").WithCommand("echo", "replaced").RunAsync();
@@ -61,7 +46,7 @@ public sealed class ImageRunTests(TestEnvironment env)
     public async Task A_user_name_is_resolved_through_the_images_passwd_and_group_files()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
 
         var output = await test.Engine.CreateContainer().WithImage(image).WithUser("user").ShellAsync("id -u; id -g; echo $HOME");
         var e = Assert.Throws<ContainerConfigurationException>(() => test.Engine.CreateContainer().WithImage(image).WithUser("nosuchuser").Build());
@@ -74,7 +59,7 @@ public sealed class ImageRunTests(TestEnvironment env)
     public async Task Labels_exposed_ports_and_the_stop_signal_come_from_the_image_config()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
 
         var definition = test.Engine.CreateContainer().WithImage(image).WithLabel("mine", "1").Build();
 
@@ -107,7 +92,7 @@ public sealed class ImageRunTests(TestEnvironment env)
     public async Task What_a_container_writes_stays_in_its_own_upper_layer()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
 
         await test.Engine.CreateContainer().WithImage(image).ShellAsync("echo changed > /etc/motd; rm /bin/vi; touch /new");
         var second = await test.Engine.CreateContainer().WithImage(image).ShellAsync("cat /etc/motd; ls /bin/vi; ls /new 2>/dev/null || echo no-new");
@@ -120,7 +105,7 @@ public sealed class ImageRunTests(TestEnvironment env)
     public async Task The_overlay_is_mounted_only_inside_the_container_never_on_the_host()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
         var before = HostSnapshot.Take().Mounts;
 
         await using var container = await test.Engine.CreateContainer().WithImage(image).WithCommand("sleep", "30").StartAsync(Cancel);
@@ -136,7 +121,7 @@ public sealed class ImageRunTests(TestEnvironment env)
     public async Task An_image_in_a_user_namespace_shows_its_files_owned_by_the_containers_root()
     {
         await using var test = env.CreateEngine();
-        var image = await ImportBusyboxAsync(test);
+        var image = await env.ImportBusyboxAsync(test);
 
         var output = await test.Engine.CreateContainer().WithImage(image).WithUserNamespace(200000)
             .ShellAsync("stat -c %u /bin/busybox; touch /mine && stat -c %u /mine");

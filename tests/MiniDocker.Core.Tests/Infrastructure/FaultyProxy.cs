@@ -20,7 +20,7 @@ public sealed class FaultyProxy : IDisposable
         _listener = listener;
         _target = target;
         Host = host;
-        _ = ServeAsync();
+        _ = LoopbackHttpListener.ServeAsync(listener, ForwardAsync);
     }
 
     public string Host { get; }
@@ -37,23 +37,6 @@ public sealed class FaultyProxy : IDisposable
     {
         var (listener, port) = LoopbackHttpListener.Start();
         return new FaultyProxy(listener, registryHost, $"127.0.0.1:{port}");
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            _ = Task.Run(() => ForwardAsync(context));
-        }
     }
 
     private async Task ForwardAsync(HttpListenerContext context)

@@ -30,6 +30,24 @@ public static class LoopbackHttpListener
         }
     }
 
+    /// <summary>Hands each request to <paramref name="handle"/> (on the thread pool) until the listener stops.</summary>
+    public static async Task ServeAsync(HttpListener listener, Func<HttpListenerContext, Task> handle)
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+            _ = Task.Run(() => handle(context));
+        }
+    }
+
     /// <summary>Stops and closes, whatever state a failed start left it in.</summary>
     public static void Close(HttpListener listener)
     {

@@ -39,6 +39,20 @@ public static class TestImages
         }
     }
 
+    /// <summary>Imports the layered busybox image into <paramref name="test"/>'s store under <paramref name="name"/>.</summary>
+    public static async Task<Image> ImportBusyboxAsync(this TestEnvironment env, TestEngine test, string name = "localhost/layered:1", OciLayoutBuilder? builder = null)
+    {
+        var layout = (builder ?? Busybox(env.Rootfs)).WriteLayout(env.Scratch);
+        try
+        {
+            return Assert.Single(await test.Engine.Images.ImportAsync(layout, name, TestContext.Current.CancellationToken));
+        }
+        finally
+        {
+            Directory.Delete(layout, recursive: true);
+        }
+    }
+
     /// <summary>Writes the layout to a fresh directory under <paramref name="parent"/> and returns it.</summary>
     public static string WriteLayout(this OciLayoutBuilder builder, string parent, string? refName = "latest")
     {

@@ -30,15 +30,17 @@ public sealed class TokenServer : IDisposable
         Realm = realm;
         _user = user;
         _password = password;
-        _ = ServeAsync();
+        _ = LoopbackHttpListener.ServeAsync(listener, AnswerAsync);
     }
 
     public string CertificatePath { get; }
 
     public string Realm { get; }
 
+    private int _issued;
+
     /// <summary>How many tokens were handed out.</summary>
-    public int Issued { get; private set; }
+    public int Issued => Volatile.Read(ref _issued);
 
     public static TokenServer Start(string directory, string user, string password)
     {
@@ -51,33 +53,21 @@ public sealed class TokenServer : IDisposable
         return new TokenServer(listener, key, certificate, path, $"http://127.0.0.1:{port}/token", user, password);
     }
 
-    private async Task ServeAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_user}:{_password}"));
+        if (context.Request.Headers["Authorization"] != expected)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_user}:{_password}"));
-            if (context.Request.Headers["Authorization"] != expected)
-            {
-                context.Response.StatusCode = 401;
-                context.Response.Close();
-                continue;
-            }
-            var scopes = context.Request.QueryString.GetValues("scope") ?? [];
-            var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["token"] = Token(scopes) });
-            Issued++;
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.StatusCode = 401;
             context.Response.Close();
+            return;
         }
+        var scopes = context.Request.QueryString.GetValues("scope") ?? [];
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["token"] = Token(scopes) });
+        Interlocked.Increment(ref _issued);
+        context.Response.ContentType = "application/json";
+        await context.Response.OutputStream.WriteAsync(body);
+        context.Response.Close();
     }
 
     private string Token(IEnumerable<string> scopes)

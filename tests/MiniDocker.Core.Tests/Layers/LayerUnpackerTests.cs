@@ -128,7 +128,6 @@ public sealed class LayerUnpackerTests(TestEnvironment env) : IDisposable
     public void A_hostile_archive_is_refused_with_the_entry_named_and_nothing_written_outside(string name, byte[] tar)
     {
         _ = name;
-        var tmpBefore = Directory.GetFileSystemEntries(env.Scratch).Length;
 
         var e = Assert.Throws<LayerArchiveException>(() => Unpack(tar));
 
@@ -136,7 +135,7 @@ public sealed class LayerUnpackerTests(TestEnvironment env) : IDisposable
         Assert.Contains("refused", e.Message);
         Assert.False(Path.Exists(Path.Combine(env.Scratch, "escaped")));
         Assert.False(Path.Exists("/escaped"));
-        Assert.Equal(tmpBefore, Directory.GetFileSystemEntries(env.Scratch).Length);
+        Assert.False(Path.Exists(Path.Combine(Path.GetDirectoryName(env.Scratch)!, "escaped-target")));
     }
 
     [Fact]
