@@ -21,25 +21,10 @@ internal sealed class ContainerCommands(ContainerEngine engine)
         return 0;
     }
 
-    public async Task<int> StartAsync(string[] args, CancellationToken cancellationToken)
+    public Task<int> StartAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("start", args, ["-a", "--attach"], []);
-        if (a.Positional.Count == 0) throw new CliException("\"start\" requires at least 1 argument (see 'minidocker start --help')");
-        int code = 0;
-        foreach (var name in a.Positional)
-        {
-            try
-            {
-                await engine.Containers.StartAsync(name, cancellationToken);
-                Console.WriteLine(name);
-            }
-            catch (Exception e) when (e is ContainerNotFoundException or InvalidOperationException or MiniDockerException)
-            {
-                Console.Error.WriteLine($"Error response from daemon: {(e is ContainerNotFoundException missing ? $"No such container: {missing.IdOrName}" : e.Message.Split('\n')[0])}");
-                code = ExitCodes.Failure;
-            }
-        }
-        return code;
+        return EachAsync("start", a, name => engine.Containers.StartAsync(name, cancellationToken));
     }
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -178,7 +163,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
     public async Task<int> LogsAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("logs", args, ["-f", "--follow", "-t", "--timestamps"], ["--tail", "-n", "--since", "--until"]);
-        if (a.Positional.Count != 1) throw new CliException("\"logs\" requires exactly 1 argument. (see 'minidocker logs --help')");
+        if (a.Positional.Count != 1) throw new CliException("\"logs\" requires exactly 1 argument (see 'minidocker logs --help')");
         var tail = a.Value("--tail", "-n");
         var options = new LogOptions
         {
@@ -205,7 +190,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
     public async Task<int> ExecAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("exec", args, ["-i", "-t", "-d"], ["-e", "--env", "-w", "--workdir", "-u", "--user"], interspersed: false);
-        if (a.Positional.Count < 2) throw new CliException("\"exec\" requires at least 2 arguments. (see 'minidocker exec --help')");
+        if (a.Positional.Count < 2) throw new CliException("\"exec\" requires at least 2 arguments (see 'minidocker exec --help')");
         var container = await engine.Containers.GetAsync(a.Positional[0], cancellationToken);
         var environment = a.Values("-e", "--env").Where(v => v.Contains('=')).ToDictionary(v => v[..v.IndexOf('=')], v => v[(v.IndexOf('=') + 1)..]);
         uint? uid = a.Value("-u", "--user") is { } user ? uint.Parse(user.Split(':')[0], CultureInfo.InvariantCulture) : null;
@@ -309,7 +294,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
     /// <summary>Runs a command on each container named, printing each name as Docker does; 1 if any failed.</summary>
     private static async Task<int> EachAsync(string command, Arguments a, Func<string, Task> action)
     {
-        if (a.Positional.Count == 0) throw new CliException($"\"{command}\" requires at least 1 argument. (see 'minidocker {command} --help')");
+        if (a.Positional.Count == 0) throw new CliException($"\"{command}\" requires at least 1 argument (see 'minidocker {command} --help')");
         int code = 0;
         foreach (var name in a.Positional)
         {

@@ -9,7 +9,7 @@ internal sealed class ImageCommands(ContainerEngine engine)
     public async Task<int> PullAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("pull", args, ["-q", "--quiet"], ["--platform"]);
-        if (a.Positional.Count != 1) throw new CliException("\"pull\" requires exactly 1 argument. (see 'minidocker pull --help')");
+        if (a.Positional.Count != 1) throw new CliException("\"pull\" requires exactly 1 argument (see 'minidocker pull --help')");
         var image = await engine.Images.PullAsync(a.Positional[0], a.Has("-q", "--quiet") ? null : new PullDisplay(Console.Out), cancellationToken);
         if (!a.Has("-q", "--quiet")) Console.WriteLine($"Digest: {image.ManifestDigest}");
         Console.WriteLine(image.Tags.Count > 0 ? image.Tags[0] : image.Id.ToString());
@@ -19,7 +19,7 @@ internal sealed class ImageCommands(ContainerEngine engine)
     public async Task<int> PushAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("push", args, ["-q", "--quiet"], []);
-        if (a.Positional.Count != 1) throw new CliException("\"push\" requires exactly 1 argument. (see 'minidocker push --help')");
+        if (a.Positional.Count != 1) throw new CliException("\"push\" requires exactly 1 argument (see 'minidocker push --help')");
         var digest = await engine.Images.PushAsync(a.Positional[0], cancellationToken: cancellationToken);
         Console.WriteLine($"{a.Positional[0]}: digest: {digest}");
         return 0;
@@ -53,7 +53,7 @@ internal sealed class ImageCommands(ContainerEngine engine)
     public async Task<int> RemoveAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("rmi", args, ["-f", "--force"], []);
-        if (a.Positional.Count == 0) throw new CliException("\"rmi\" requires at least 1 argument. (see 'minidocker rmi --help')");
+        if (a.Positional.Count == 0) throw new CliException("\"rmi\" requires at least 1 argument (see 'minidocker rmi --help')");
         int code = 0;
         foreach (var name in a.Positional)
         {
@@ -75,7 +75,7 @@ internal sealed class ImageCommands(ContainerEngine engine)
     public async Task<int> TagAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = Arguments.Parse("tag", args, [], []);
-        if (a.Positional.Count != 2) throw new CliException("\"tag\" requires exactly 2 arguments. (see 'minidocker tag --help')");
+        if (a.Positional.Count != 2) throw new CliException("\"tag\" requires exactly 2 arguments (see 'minidocker tag --help')");
         await engine.Images.TagAsync(a.Positional[0], a.Positional[1], cancellationToken);
         return 0;
     }
@@ -93,7 +93,7 @@ internal sealed class ImageCommands(ContainerEngine engine)
     {
         var a = Arguments.Parse("save", args, [], ["-o", "--output"]);
         var output = a.Value("-o", "--output") ?? throw new CliException("give the archive with -o FILE (writing to stdout is not supported).");
-        if (a.Positional.Count == 0) throw new CliException("\"save\" requires at least 1 argument. (see 'minidocker save --help')");
+        if (a.Positional.Count == 0) throw new CliException("\"save\" requires at least 1 argument (see 'minidocker save --help')");
         await using var file = File.Create(output);
         await engine.Images.ExportAsync(a.Positional, file, cancellationToken);
         return 0;

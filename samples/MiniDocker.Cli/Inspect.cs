@@ -11,7 +11,7 @@ internal static class Inspect
     public static async Task<int> RunAsync(ContainerEngine engine, string[] args, CancellationToken cancellationToken)
     {
         var parsed = Arguments.Parse("inspect", args, [], []);
-        if (parsed.Positional.Count == 0) throw new CliException("\"inspect\" requires at least 1 argument. (see 'minidocker inspect --help')");
+        if (parsed.Positional.Count == 0) throw new CliException("\"inspect\" requires at least 1 argument (see 'minidocker inspect --help')");
         var documents = new List<object>();
         foreach (var name in parsed.Positional)
         {

@@ -23,9 +23,7 @@ public sealed partial class Container
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_removed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        var selected = JsonLogFile.ReadAll(LogPath).Where(options.Includes).ToList();
-        IReadOnlyList<LogLine> result = options.Tail is { } tail ? selected.Skip(Math.Max(0, selected.Count - tail)).ToList() : selected;
-        return Task.FromResult(result);
+        return Task.FromResult<IReadOnlyList<LogLine>>(options.Select(JsonLogFile.ReadAll(LogPath)));
     }
 
     /// <summary>

@@ -91,9 +91,7 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
     {
         cancellationToken.ThrowIfCancellationRequested();
         options ??= new LogOptions();
-        var lines = JsonLogFile.ReadAll(Path.Combine(Directory, Resolve(idOrName), JsonLogFile.FileName)).Where(options.Includes).ToList();
-        IReadOnlyList<LogLine> result = options.Tail is { } tail ? lines.Skip(Math.Max(0, lines.Count - tail)).ToList() : lines;
-        return Task.FromResult(result);
+        return Task.FromResult<IReadOnlyList<LogLine>>(options.Select(JsonLogFile.ReadAll(Path.Combine(Directory, Resolve(idOrName), JsonLogFile.FileName))));
     }
 
     /// <summary>

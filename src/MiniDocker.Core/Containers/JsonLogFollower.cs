@@ -26,9 +26,7 @@ internal static class JsonLogFollower
             foreach (var older in JsonLogFile.Files(path).Where(f => f != path))
                 existing.AddRange(ReadFile(older));
             if (current is not null) Drain(current, pending, existing);
-            var selected = existing.Where(options.Includes).ToList();
-            foreach (var line in options.Tail is { } tail ? selected.Skip(Math.Max(0, selected.Count - tail)) : selected)
-                yield return line;
+            foreach (var line in options.Select(existing)) yield return line;
 
             while (true)
             {

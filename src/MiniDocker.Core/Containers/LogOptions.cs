@@ -18,6 +18,14 @@ public sealed record LogOptions
     /// <summary>Whether stderr lines are read.</summary>
     public bool Stderr { get; init; } = true;
 
+    /// <summary>The lines these options choose, oldest first: the streams and times asked for, then the last <see cref="Tail"/>.</summary>
+    internal List<LogLine> Select(IEnumerable<LogLine> lines)
+    {
+        var selected = lines.Where(Includes).ToList();
+        if (Tail is { } tail && selected.Count > tail) selected.RemoveRange(0, selected.Count - tail);
+        return selected;
+    }
+
     internal bool Includes(LogLine line) =>
         (line.Stream == ContainerOutput.Stdout ? Stdout : Stderr)
         && (Since is null || line.Time >= Since)

@@ -6,7 +6,13 @@ namespace MiniDocker.Containers.State;
 internal static class ProcessIdentity
 {
     /// <summary>Field 22 of /proc/pid/stat, or null when the process is gone.</summary>
-    public static ulong? StartTime(int pid)
+    public static ulong? StartTime(int pid) => Read(pid)?.StartTime;
+
+    /// <summary>Alive: there, the same process (same start time), and not a zombie waiting to be reaped.</summary>
+    public static bool IsAlive(int pid, ulong startTime) =>
+        pid > 0 && Read(pid) is { State: not 'Z', StartTime: var now } && now == startTime;
+
+    private static (char State, ulong StartTime)? Read(int pid)
     {
         string stat;
         try
@@ -19,22 +25,8 @@ internal static class ProcessIdentity
         }
         // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return fields.Length > 19 && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start) ? start : null;
-    }
-
-    public static bool IsAlive(int pid, ulong startTime) =>
-        pid > 0 && StartTime(pid) is { } now && now == startTime && !IsZombie(pid);
-
-    private static bool IsZombie(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)] == 'Z';
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return true;
-        }
+        return fields.Length > 19 && ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            ? (fields[0][0], start)
+            : null;
     }
 }
