@@ -9,7 +9,7 @@ internal sealed class Commands(ContainerEngine engine)
         Usage:  minidocker COMMAND
 
         Containers:
-          run        Run a command in a new container (-d, --rm, -i, -t, -e, -v, -m, --cpus, --name, --entrypoint, -w, -u, --hostname, --init, --restart)
+          run        Run a command in a new container (-d, --rm, -i, -t, -e, -v, -p, --network, -m, --cpus, --name, --entrypoint, -w, -u, --hostname, --init, --restart)
           create     Create a container without starting it (the flags of run)
           start      Start created containers
           ps         List containers (-a, -q)

@@ -77,8 +77,6 @@ internal sealed class ContainerCommands(ContainerEngine engine)
     {
         if (a.Positional.Count == 0) throw new CliException($"\"{command}\" requires at least 1 argument (see 'minidocker {command} --help')");
         var ports = a.Values("-p", "--publish");
-        if (ports.Count > 0 && (command != "run" || a.Has("-d", "--detach")))
-            throw new CliException("-p works with a foreground run only for now: ports are forwarded by this process, which a detached container outlives.");
         var reference = a.Positional[0];
         var image = await engine.Images.TryGetAsync(reference, cancellationToken);
         if (image is null)
@@ -93,9 +91,10 @@ internal sealed class ContainerCommands(ContainerEngine engine)
             var network = engine.Networks.Find(networkName) ?? throw new CliException($"network {networkName} not found (create it with 'minidocker network create {networkName}')");
             builder = builder.WithNetwork(network);
         }
-        // Published ports need a network: the engine's default bridge unless one was named.
+        // Published ports need a network: a default bridge that stays, as docker0 does, unless one was named.
         if (ports.Count > 0 && a.Value("--network") is null or "none")
-            builder = builder.WithNetwork(await engine.Networks.GetDefaultAsync(cancellationToken));
+            builder = builder.WithNetwork(engine.Networks.Find(MiniDocker.Networks.ContainerNetworks.DefaultName)
+                ?? await engine.Networks.CreateAsync(MiniDocker.Networks.ContainerNetworks.DefaultName, MiniDocker.Networks.ContainerNetworks.DefaultSubnet, persistent: true, cancellationToken));
         foreach (var port in ports)
         {
             var spec = port.Split('/');
@@ -147,7 +146,7 @@ internal sealed class ContainerCommands(ContainerEngine engine)
         }
         Display.Table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"],
             list.Select(c => (IReadOnlyList<string>)[
-                c.Id[..12], c.Image ?? "<rootfs>", "\"" + Display.Truncate(string.Join(' ', c.Command), 20) + "\"", Display.Ago(c.Created), Status(c), "", c.Name]));
+                c.Id[..12], c.Image ?? "<rootfs>", "\"" + Display.Truncate(string.Join(' ', c.Command), 20) + "\"", Display.Ago(c.Created), Status(c), string.Join(", ", c.Ports), c.Name]));
         return 0;
     }
 

@@ -20,7 +20,7 @@ public sealed partial class Container : IAsyncDisposable
 
     internal ContainerDefinition Definition => _definition;
     private ChildProcess _process;
-    private readonly NameReservation _name;
+    private readonly Reservation _name;
     private readonly ILogger<Container> _logger;
     private readonly Task<ContainerExit> _exit;
     private readonly Task _terminalPump;
@@ -34,7 +34,7 @@ public sealed partial class Container : IAsyncDisposable
 
     internal Container(
         ContainerEngine engine, string id, string name, string stateDirectory, RuntimeSpec spec, ContainerDefinition definition,
-        LaunchedProcess launched, SafeFd? stdinWriter, NameReservation reservation, Cgroup cgroup,
+        LaunchedProcess launched, SafeFd? stdinWriter, Reservation reservation, Cgroup cgroup,
         IReadOnlyList<Networks.NetworkAttachment> networks, IReadOnlyList<Networks.PortProxy> proxies, ILogger<Container> logger,
         State.ContainerState? reattached = null)
     {
@@ -95,6 +95,7 @@ public sealed partial class Container : IAsyncDisposable
                 StopSignal = definition.StopSignal.ToString(),
                 Networks = [.. networks.Select(n => n.Network.Name)],
                 Addresses = networks.ToDictionary(n => n.Network.Name, n => n.Address.ToString()),
+                Ports = [.. definition.PublishedPorts],
             };
             State.ContainerStateFile.Write(stateDirectory, _state);
         }
@@ -310,6 +311,19 @@ public sealed partial class Container : IAsyncDisposable
 
     private TimeSpan _restartDelay = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>An ended container's host ports are free for others (its forwarding rules go too).</summary>
+    private void ReleasePorts()
+    {
+        try
+        {
+            MiniDocker.Networks.PublishedPorts.Release(_engine.Options.RootDirectory, Id, _state.Ports);
+        }
+        catch (Exception e) when (e is Networking.Firewall.FirewallException or IOException)
+        {
+            MiniDockerLog.PortReleaseFailed(_logger, Name, e.Message);
+        }
+    }
+
     private async Task<ContainerExit> WatchExitAsync()
     {
         ExitStatus status;
@@ -337,6 +351,7 @@ public sealed partial class Container : IAsyncDisposable
         }
         // Its veths went with its network namespace; the addresses and hosts entries go now.
         foreach (var proxy in _proxies) await proxy.DisposeAsync().ConfigureAwait(false);
+        ReleasePorts();
         for (int i = 0; i < Networks.Count; i++) _networkCleanup.Add(_engine.Networks.Left(Networks[i], Id, i));
         await WaitForLogsAsync().ConfigureAwait(false);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);

@@ -192,6 +192,7 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
             Pid = alive ? state.Pid : null,
             Detached = state.Detached,
             Labels = state.Labels,
+            Ports = state.Ports,
         };
     }
 }

@@ -121,6 +121,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             }
             DeleteCgroupAsync(state.Cgroup).GetAwaiter().GetResult();
             foreach (var network in state.Networks) Networks.Release(network, id);
+            PublishedPorts.Release(Options.RootDirectory, id, state.Ports);
             State.ContainerStateFile.Write(directory, state with { Status = "exited", FinishedAt = DateTimeOffset.UtcNow });
         }
     }
@@ -132,14 +133,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         if (state is not null)
         {
             foreach (var network in state.Networks) Networks.Release(network, id);
-            var name = Path.Combine(Options.RootDirectory, "names", state.Name);
-            try
-            {
-                if (File.ReadAllText(name).Trim() == id) File.Delete(name);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-            }
+            NameReservation.Release(Options.RootDirectory, state.Name, id);
+            PublishedPorts.Release(Options.RootDirectory, id, state.Ports);
         }
         RemoveDirectory(Path.Combine(Options.RootDirectory, "containers", id));
         cancellationToken.ThrowIfCancellationRequested();
@@ -256,8 +251,8 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(definition);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (definition.Networks.Any(n => !n.Network.Persistent) || definition.PublishedPorts.Count > 0 || definition.Landlock is not null || definition.WaitStrategy is not null)
-            throw new ContainerConfigurationException("A created container cannot keep networks of an engine (only persistent ones), published ports, a Landlock policy or a wait strategy for a later start yet; start it at once with StartAsync instead.");
+        if (definition.Networks.Any(n => !n.Network.Persistent) || definition.Landlock is not null || definition.WaitStrategy is not null)
+            throw new ContainerConfigurationException("A created container cannot keep networks of an engine (only persistent ones), a Landlock policy or a wait strategy for a later start yet; start it at once with StartAsync instead.");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = definition.Name ?? id[..12];
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
@@ -271,7 +266,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Init = definition.Init, Detached = definition.Detached, OpenStdin = definition.OpenStdin,
                 ImageManifest = definition.Image?.ManifestDigest.ToString(), Labels = new(definition.Labels), ExposedPorts = [.. definition.ExposedPorts],
                 StopSignal = definition.StopSignal.ToString(), LogMaxBytes = definition.LogMaxBytes, LogMaxFiles = definition.LogMaxFiles,
-                RestartPolicy = definition.RestartPolicy.ToString(), Dns = [.. definition.Dns],
+                RestartPolicy = definition.RestartPolicy.ToString(), Dns = [.. definition.Dns], Ports = [.. definition.PublishedPorts],
                 Networks = definition.Networks.ToDictionary(n => n.Network.Name, n => n.Aliases.ToList()),
             };
             await File.WriteAllBytesAsync(Path.Combine(directory, "created.json"),
@@ -305,7 +300,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         var image = extras.ImageManifest is { } manifest ? await Images.GetAsync(manifest, cancellationToken).ConfigureAwait(false) : null;
         var networks = extras.Networks.Select(n => new NetworkConnection(
             Networks.Find(n.Key) ?? throw new ContainerConfigurationException($"Container {state.Name} joins network \"{n.Key}\", which no longer exists; create it again."), n.Value)).ToList();
-        var definition = new ContainerDefinition(spec, state.Name, extras.Init, extras.Detached, extras.OpenStdin, networks: networks, dns: extras.Dns)
+        var definition = new ContainerDefinition(spec, state.Name, extras.Init, extras.Detached, extras.OpenStdin, networks: networks,
+            ports: extras.Ports, dns: extras.Dns)
         {
             Image = image, Labels = extras.Labels, ExposedPorts = extras.ExposedPorts,
             StopSignal = Enum.TryParse<Signal>(extras.StopSignal, out var signal) ? signal : Signal.SIGTERM,
@@ -316,7 +312,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         return container;
     }
 
-    private async Task<Container> StartCoreAsync(ContainerDefinition definition, (string Id, NameReservation Reservation)? created, CancellationToken cancellationToken)
+    private async Task<Container> StartCoreAsync(ContainerDefinition definition, (string Id, Reservation Reservation)? created, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
 
@@ -339,13 +335,22 @@ public sealed class ContainerEngine : IAsyncDisposable
         var opened = new List<IDisposable>();
         var attachments = new List<NetworkAttachment>();
         var proxies = new List<PortProxy>();
+        var ports = new List<Reservation>();
+        bool forwarded = false;
         SafeFd? stdinWriter = null;
         Cgroup? cgroup = null;
         try
         {
             if (limits.Devices is not null && !_cgroups.Value.EnforcesDeviceRules && Interlocked.Exchange(ref _deviceWarningGiven, 1) == 0)
                 MiniDockerLog.DeviceRulesNotEnforced(_logger, _cgroups.Value.Version.ToString());
-            foreach (var port in definition.PublishedPorts) proxies.Add(PortProxy.Bind(port));
+            foreach (var port in definition.PublishedPorts)
+            {
+                // Bound even when the kernel forwards it: what else listens there is found now, not by clients later.
+                var proxy = PortProxy.Bind(port);
+                ports.Add(PublishedPorts.Reserve(Options.RootDirectory, port, id));
+                if (definition.Detached) await proxy.DisposeAsync().ConfigureAwait(false);
+                else proxies.Add(proxy);
+            }
             cgroup = Cgroup.Create(_cgroups.Value, cgroupPath, limits);
             Directory.CreateDirectory(directory);
             if (imageRoot is not null) await imageRoot.CreateAsync(Images, directory, cancellationToken).ConfigureAwait(false);
@@ -354,6 +359,12 @@ public sealed class ContainerEngine : IAsyncDisposable
             {
                 var names = new[] { name, spec.Hostname ?? id[..12] }.Concat(connection.Aliases).Distinct(StringComparer.Ordinal).ToList();
                 attachments.Add(ContainerNetworks.Reserve(connection.Network, id, names));
+            }
+            // A detached container outlives this process, and with it any proxy: the kernel forwards its ports.
+            if (definition.Detached && definition.PublishedPorts.Count > 0)
+            {
+                forwarded = true;
+                PublishedPorts.Forward(id, attachments[0], definition.PublishedPorts);
             }
             if (attachments.Count > 0)
             {
@@ -377,6 +388,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             foreach (var proxy in proxies) proxy.Start(attachments[0].Address);
             // Joined before the container exists: its exit watcher (which leaves) starts with it.
             foreach (var attachment in attachments) Networks.Joined(attachment, id, Path.Combine(directory, "hosts"));
+            foreach (var port in ports) port.Keep(); // released with the rules when the container ends
             var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
                 attachments, proxies, _loggerFactory.CreateLogger<Container>());
             _containers[id] = container;
@@ -396,6 +408,8 @@ public sealed class ContainerEngine : IAsyncDisposable
             if (cgroup is not null) await cgroup.DeleteAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var attachment in attachments) attachment.Network.Pool.Release(id);
             foreach (var proxy in proxies) await proxy.DisposeAsync().ConfigureAwait(false);
+            if (forwarded) Networking.Firewall.PortForwarding.Remove(PublishedPorts.Owner(id));
+            foreach (var port in ports) port.Dispose();
             if (created is null)
             {
                 RemoveDirectory(directory);

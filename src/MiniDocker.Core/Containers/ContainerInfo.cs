@@ -39,6 +39,9 @@ public sealed record ContainerInfo
     /// <summary>Whether it outlives the process that started it.</summary>
     public bool Detached { get; init; }
 
+    /// <summary>The host ports it publishes.</summary>
+    public IReadOnlyList<Networks.PublishedPort> Ports { get; init; } = [];
+
     /// <summary>Its labels.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 

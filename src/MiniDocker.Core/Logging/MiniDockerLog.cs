@@ -52,4 +52,7 @@ internal static partial class MiniDockerLog
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Container {Name} could not be restarted: {Reason}")]
     public static partial void RestartFailed(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "Container {Name} ended, but its published ports could not be released: {Reason}")]
+    public static partial void PortReleaseFailed(ILogger logger, string name, string reason);
 }

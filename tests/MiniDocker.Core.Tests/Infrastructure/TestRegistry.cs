@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace MiniDocker.Tests.Infrastructure;
 
@@ -39,7 +38,7 @@ public sealed class TestRegistry : IAsyncDisposable
         var binary = Require.Tool("docker-registry", "docker-registry");
         var directory = Path.Combine(scratch, "registry-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(directory, "data"));
-        int port = FreePort();
+        int port = TestNet.FreePort();
         string authSection = "";
         TokenServer? tokens = null;
         if (auth == Auth.Basic)
@@ -97,13 +96,6 @@ public sealed class TestRegistry : IAsyncDisposable
     public int BlobCount => Directory.Exists(Path.Combine(_directory, "data", "docker", "registry", "v2", "blobs"))
         ? Directory.EnumerateFiles(Path.Combine(_directory, "data", "docker", "registry", "v2", "blobs"), "data", SearchOption.AllDirectories).Count()
         : 0;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string Run(string program, params string[] arguments)
     {

@@ -7,7 +7,7 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private static string UniqueSubnet() => $"10.{Random.Shared.Next(150, 250)}.{Random.Shared.Next(0, 250)}.0/24";
+    private static string UniqueSubnet() => TestNet.UniqueSubnet();
 
     // Fetched with nc: Debian's static busybox wget crashes in its service lookup (even on the host).
     [Fact]
@@ -83,7 +83,7 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
         NativeProgram.Compile(Path.Combine(rootfs.Path, "bin", "udpecho"), UdpEcho);
         await using var test = env.CreateEngine();
         var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
-        int tcpPort = FreePort(System.Net.Sockets.SocketType.Stream), udpPort = FreePort(System.Net.Sockets.SocketType.Dgram);
+        int tcpPort = TestNet.FreePort(), udpPort = TestNet.FreePort(System.Net.Sockets.SocketType.Dgram);
         await using var container = await test.Busybox(rootfs.Path).WithNetwork(network).WithTmpfs("/www")
             .WithPublishedPort(tcpPort, 7000).WithPublishedPort(udpPort, 7001, Networks.PortProtocol.Udp)
             .WithCommand("/bin/sh", "-c", "echo tcp-hello > /www/index.html; httpd -p 7000 -h /www; /bin/udpecho 7001 & echo listening; wait")
@@ -91,23 +91,8 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
         await Eventually.OutputContainsAsync(container, "listening");
         var host = via == "bridge" ? network.Gateway : System.Net.IPAddress.Loopback;
 
-        string tcp = "";
-        await Eventually.TrueAsync(() =>
-        {
-            try
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                client.Connect(host, tcpPort);
-                using var stream = client.GetStream();
-                stream.Write("GET / HTTP/1.0\r\n\r\n"u8);
-                tcp = new StreamReader(stream).ReadToEnd();
-                return tcp.Contains("tcp-hello", StringComparison.Ordinal);
-            }
-            catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or InvalidOperationException)
-            {
-                return false;
-            }
-        });
+        string? tcp = null;
+        await Eventually.TrueAsync(() => (tcp = TestNet.TryGet(host, tcpPort))?.Contains("tcp-hello", StringComparison.Ordinal) == true);
         Assert.Contains("tcp-hello", tcp);
 
         using var udp = new System.Net.Sockets.UdpClient();
@@ -137,14 +122,6 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
         Assert.Contains($"Host port {port}/tcp on 0.0.0.0 is already in use", e.Message);
         Assert.Empty(test.StoreListing());
         Assert.Empty(network.Pool.Leases());
-    }
-
-    private static int FreePort(System.Net.Sockets.SocketType type)
-    {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, type,
-            type == System.Net.Sockets.SocketType.Stream ? System.Net.Sockets.ProtocolType.Tcp : System.Net.Sockets.ProtocolType.Udp);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     [Fact]

@@ -137,7 +137,7 @@ public sealed class CliTests(TestEnvironment env)
     [Fact]
     public async Task Containers_run_by_separate_commands_on_a_network_reach_each_other_by_name()
     {
-        var subnet = $"10.{Random.Shared.Next(150, 250)}.{Random.Shared.Next(0, 250)}.0/24";
+        var subnet = TestNet.UniqueSubnet();
         var (cli, _) = await NewRootAsync();
         await using (cli)
         {
@@ -163,6 +163,45 @@ public sealed class CliTests(TestEnvironment env)
             Assert.Empty(hostsAfter);
             Assert.Equal((0, "appnet\n"), (rm.ExitCode, rm.Stdout));
             Assert.DoesNotContain("appnet", lsAfter.Stdout);
+        }
+    }
+
+    [Fact]
+    public async Task A_detached_containers_published_port_answers_after_the_command_that_ran_it_has_exited()
+    {
+        var (cli, _) = await NewRootAsync();
+        await using (cli)
+        {
+            int port = TestNet.FreePort();
+            var create = await cli.RunAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "webnet");
+            var run = await cli.RunAsync("run", "-d", "--name", "web", "-p", $"{port}:80", "--network", "webnet", "localhost/layered:1",
+                "sh", "-c", "mkdir /www && echo hello-from-web > /www/index.html && exec httpd -f -p 80 -h /www");
+            // Neither the command's process nor an engine lives now: the kernel forwards the port.
+            string? viaLoopback = null;
+            await Eventually.TrueAsync(() => (viaLoopback = TestNet.TryGet(System.Net.IPAddress.Loopback, port))?.Contains("hello-from-web", StringComparison.Ordinal) == true);
+            var hostAddress = System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
+            var viaHostAddress = hostAddress is null ? "no address" : TestNet.TryGet(hostAddress, port);
+            var ps = await cli.RunAsync("ps");
+            var clash = await cli.RunAsync("run", "-d", "--name", "web2", "-p", $"{port}:80", "--network", "webnet", "localhost/layered:1", "sleep", "60");
+            var table = MiniDocker.Networking.Firewall.PortForwarding.TableName(run.Stdout.Trim()[..12]);
+            var tablesWhileRunning = MiniDocker.Networking.Firewall.NetworkFirewall.Tables();
+            var rm = await cli.RunAsync("rm", "-f", "web");
+            var tablesAfter = MiniDocker.Networking.Firewall.NetworkFirewall.Tables();
+            var again = await cli.RunAsync("run", "-d", "--name", "web3", "-p", $"{port}:80", "--network", "webnet", "localhost/layered:1", "sleep", "60");
+            await cli.RunAsync("rm", "-f", "web3");
+
+            Assert.Equal((0, 0), (create.ExitCode, run.ExitCode));
+            Assert.Contains("hello-from-web", viaLoopback);
+            Assert.Contains("hello-from-web", viaHostAddress);
+            Assert.Contains($"0.0.0.0:{port}->80/tcp", ps.Stdout);
+            Assert.Equal(125, clash.ExitCode);
+            Assert.Contains($"Host port {port}/tcp is already published by container {run.Stdout.Trim()[..12]}", clash.Stderr);
+            Assert.DoesNotContain("web2", (await cli.RunAsync("ps", "-a")).Stdout);
+            Assert.Contains(table, tablesWhileRunning);
+            Assert.Equal(0, rm.ExitCode);
+            Assert.DoesNotContain(table, tablesAfter);
+            Assert.Equal(0, again.ExitCode); // the port was given back
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(cli.Path, "ports")));
         }
     }
 

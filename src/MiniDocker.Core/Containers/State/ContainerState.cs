@@ -30,6 +30,9 @@ internal sealed record ContainerState
 
     /// <summary>The container's address on each network, by network name.</summary>
     public Dictionary<string, string> Addresses { get; init; } = [];
+
+    /// <summary>Its published ports, as <c>docker ps</c> shows them (0.0.0.0:8080->80/tcp).</summary>
+    public List<MiniDocker.Networks.PublishedPort> Ports { get; init; } = [];
 }
 
 /// <summary>Source-generated JSON for the state file.</summary>

@@ -20,6 +20,9 @@ internal sealed record CreatedDefinition
     public string RestartPolicy { get; init; } = "no";
     public List<string> Dns { get; init; } = [];
 
+    /// <summary>Published ports, as <c>docker ps</c> shows them.</summary>
+    public List<MiniDocker.Networks.PublishedPort> Ports { get; init; } = [];
+
     /// <summary>Persistent networks to join, by name, with the aliases on each.</summary>
     public Dictionary<string, List<string>> Networks { get; init; } = [];
 }
