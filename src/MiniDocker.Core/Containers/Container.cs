@@ -86,6 +86,8 @@ public sealed partial class Container : IAsyncDisposable
                 StartedAt = StartedAt,
                 Pid = launched.Process.Pid,
                 PidStartTime = State.ProcessIdentity.StartTime(launched.Process.Pid) ?? 0,
+                MonitorPid = launched.MonitorPid ?? 0,
+                MonitorStartTime = launched.MonitorPid is { } monitor ? State.ProcessIdentity.StartTime(monitor) ?? 0 : 0,
                 Detached = definition.Detached,
                 Image = definition.Image is { } image ? (image.Tags.Count > 0 ? image.Tags[0] : image.Id.ToString()) : null,
                 ImageId = definition.Image?.Id.ToString(),
@@ -295,7 +297,11 @@ public sealed partial class Container : IAsyncDisposable
             previous.Dispose();
             RestartCount++;
             Publish(Events.ContainerEventType.Started);
-            SaveState(st => st with { Status = "running", Pid = launched.Process.Pid, PidStartTime = State.ProcessIdentity.StartTime(launched.Process.Pid) ?? 0, StartedAt = DateTimeOffset.UtcNow });
+            SaveState(st => st with
+            {
+                Status = "running", Pid = launched.Process.Pid, PidStartTime = State.ProcessIdentity.StartTime(launched.Process.Pid) ?? 0, StartedAt = DateTimeOffset.UtcNow,
+                MonitorPid = launched.MonitorPid ?? 0, MonitorStartTime = launched.MonitorPid is { } monitor ? State.ProcessIdentity.StartTime(monitor) ?? 0 : 0,
+            });
             return true;
         }
         catch (OperationCanceledException)

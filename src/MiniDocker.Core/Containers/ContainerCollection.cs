@@ -53,7 +53,7 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
     {
         cancellationToken.ThrowIfCancellationRequested();
         var id = Resolve(idOrName);
-        return Task.FromResult(ToInfo(ContainerStateFile.Read(Path.Combine(Directory, id))));
+        return Task.FromResult(ToInfo(ContainerStateFile.Read(Path.Combine(Directory, id)), Path.Combine(Directory, id)));
     }
 
     /// <summary>
@@ -161,7 +161,7 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
         var id = Path.GetFileName(directory);
         try
         {
-            return ToInfo(ContainerStateFile.Read(directory));
+            return ToInfo(ContainerStateFile.Read(directory), directory);
         }
         catch (ContainerStateException e)
         {
@@ -172,9 +172,11 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
         }
     }
 
-    private static ContainerInfo ToInfo(ContainerState state)
+    private static ContainerInfo ToInfo(ContainerState state, string directory)
     {
         var alive = state.Status is "running" or "paused" && ProcessIdentity.IsAlive(state.Pid, state.PidStartTime);
+        // Ended while no engine watched: what its monitor recorded.
+        if (!alive && state.Status is "running" or "paused") state = ContainerStateFile.Ended(state, directory);
         var status = state.Status == "created" ? ContainerStatus.Created
             : !alive ? ContainerStatus.Exited : state.Status == "paused" ? ContainerStatus.Paused : ContainerStatus.Running;
         return new ContainerInfo

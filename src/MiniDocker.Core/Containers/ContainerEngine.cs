@@ -122,7 +122,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             DeleteCgroupAsync(state.Cgroup).GetAwaiter().GetResult();
             foreach (var network in state.Networks) Networks.Release(network, id);
             PublishedPorts.Release(Options.RootDirectory, id, state.Ports);
-            State.ContainerStateFile.Write(directory, state with { Status = "exited", FinishedAt = DateTimeOffset.UtcNow });
+            State.ContainerStateFile.Write(directory, State.ContainerStateFile.Ended(state, directory));
         }
     }
 
@@ -166,6 +166,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         for (int i = 0; i < container.Networks.Count; i++) ContainerNetworks.RemoveHostEnd(container.Id, i);
         var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, container.StateDirectory, Options.StorageDriver, definition.HasOwnUserNamespace) : null;
         var plan = Plan(definition, container.Id, container.Spec, imageRoot);
+        ExitRecord.Clear(container.StateDirectory);
         using var stdin = OutputFile.OpenNull();
         using var stdout = OutputFile.OpenNull();
         using var stderr = OutputFile.OpenNull();
@@ -177,7 +178,7 @@ public sealed class ContainerEngine : IAsyncDisposable
     internal Container Reattach(State.ContainerState state, string directory)
     {
         var spec = RuntimeSpec.FromJson(File.ReadAllText(Path.Combine(directory, "config.json")));
-        var process = ChildProcess.Open(state.Pid);
+        var process = ChildProcess.Open(state.Pid, ExitRecord.Reattach(directory, state.MonitorPid, state.MonitorStartTime));
         // Opened, then checked: a pidfd cannot switch to a process that reuses the pid later.
         if (!State.ProcessIdentity.IsAlive(state.Pid, state.PidStartTime))
         {
@@ -542,12 +543,17 @@ public sealed class ContainerEngine : IAsyncDisposable
     }
 
     /// <summary>The plan a container gets from this engine: with its cgroup, cloned into on cgroup v2.</summary>
-    internal SpawnPlan Plan(ContainerDefinition definition, string id, Spec.RuntimeSpec? spec = null, ImageRootfs? imageRoot = null) =>
-        SpawnPlanner.ForContainer(
+    internal SpawnPlan Plan(ContainerDefinition definition, string id, Spec.RuntimeSpec? spec = null, ImageRootfs? imageRoot = null)
+    {
+        var directory = Path.Combine(Options.RootDirectory, "containers", id);
+        return SpawnPlanner.ForContainer(
             spec ?? definition.Spec,
             new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}"), definition.Landlock,
                 RootfsFromHost: imageRoot is { Overlay: true },
-                Log: new LogStep(Path.Combine(Options.RootDirectory, "containers", id, JsonLogFile.FileName), definition.LogMaxBytes, definition.LogMaxFiles)));
+                Log: new LogStep(Path.Combine(directory, JsonLogFile.FileName), definition.LogMaxBytes, definition.LogMaxFiles),
+                // A detached container's end must be known with no engine alive to see it.
+                Monitor: definition.Detached ? new MonitorStep(directory) : null));
+    }
 
     internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);
 

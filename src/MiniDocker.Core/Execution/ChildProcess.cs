@@ -11,11 +11,16 @@ internal sealed class ChildProcess : IDisposable
 {
     private readonly SafeFd _pidfd;
     private readonly Lazy<Task<ExitStatus>> _exit;
+    private readonly ExitRecord? _record;
 
-    public ChildProcess(int pid, SafeFd pidfd)
+    /// <param name="pid">The process id.</param>
+    /// <param name="pidfd">A pidfd for it.</param>
+    /// <param name="record">Where a monitor records its end, when it is the monitor's child rather than this host's.</param>
+    public ChildProcess(int pid, SafeFd pidfd, ExitRecord? record = null)
     {
         Pid = pid;
         _pidfd = pidfd;
+        _record = record;
         _exit = new Lazy<Task<ExitStatus>>(ReapAsync);
     }
 
@@ -24,8 +29,8 @@ internal sealed class ChildProcess : IDisposable
     public bool HasExited => _exit.IsValueCreated && _exit.Value.IsCompleted;
 
     /// <summary>Opens a pidfd for a child of this process.</summary>
-    public static ChildProcess Open(int pid) =>
-        new(pid, SafeFd.FromResult(Libc.PidfdOpen(pid), $"pidfd_open({pid})"));
+    public static ChildProcess Open(int pid, ExitRecord? record = null) =>
+        new(pid, SafeFd.FromResult(Libc.PidfdOpen(pid), $"pidfd_open({pid})"), record);
 
     /// <summary>Completes with the exit status once the process has ended and been reaped.</summary>
     public Task<ExitStatus> WaitForExitAsync(CancellationToken cancellationToken = default) =>
@@ -40,16 +45,24 @@ internal sealed class ChildProcess : IDisposable
         throw Errno.Exception($"pidfd_send_signal(pid {Pid}, {signal})", errno);
     }
 
-    public void Dispose() => _pidfd.Dispose();
+    public void Dispose()
+    {
+        _pidfd.Dispose();
+        _record?.Dispose();
+    }
 
     private async Task<ExitStatus> ReapAsync()
     {
         while (true)
         {
             await Reactor.Shared.WaitReadableAsync(_pidfd, CancellationToken.None).ConfigureAwait(false);
-            if (TryReap() is { } status) return status;
+            if (TryReap() is not { } status) continue;
+            return status is { ExitCode: null, Signal: null } && _record is not null ? await _record.ReadAsync().ConfigureAwait(false) : status;
         }
     }
+
+    /// <summary>The pid of the monitor that is this process's parent, when there is one and it is known.</summary>
+    public int? MonitorPid => _record?.MonitorPid;
 
     private unsafe ExitStatus? TryReap()
     {

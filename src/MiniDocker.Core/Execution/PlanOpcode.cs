@@ -34,4 +34,5 @@ internal enum PlanOpcode : uint
     Landlock = 29,
     WriteLsmAttribute = 30,
     Log = 31,
+    Monitor = 32,
 }

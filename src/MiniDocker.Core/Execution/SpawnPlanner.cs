@@ -32,6 +32,7 @@ internal static class SpawnPlanner
 
         // First, while stage-0 is still in every namespace of the host: the monitor it forks stays there.
         if (options.Log is { } log && !process.Terminal) steps.Add(log);
+        if (options.Monitor is { } monitor) steps.Add(monitor);
 
         var created = new List<NamespaceType>();
         foreach (var ns in linux.Namespaces)

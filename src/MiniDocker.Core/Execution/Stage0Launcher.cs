@@ -44,7 +44,7 @@ internal sealed class Stage0Launcher(ILogger logger)
                     foreach (var fd in passed) fd.Dispose();
                 }
                 var terminal = await WaitForExecAsync(plan, channel, child, cancellationToken).ConfigureAwait(false);
-                return new LaunchedProcess(child, terminal, logger);
+                return new LaunchedProcess(child, terminal, logger, child.MonitorPid);
             }
             catch
             {
@@ -80,8 +80,9 @@ internal sealed class Stage0Launcher(ILogger logger)
                 stage0Pid = await Reactor.Shared.InvokeAsync(() => Spawn(fds)).ConfigureAwait(false);
             }
             // Our copy of the child's end is closed now, so EOF means stage-0 and the child are done with it.
-            SyncMessage? first;
-            int status;
+            SyncMessage? first = null;
+            int status = 0;
+            var monitor = plan.Steps.OfType<MonitorStep>().FirstOrDefault();
             try
             {
                 first = await channel.ReceiveAsync(CancellationToken.None).ConfigureAwait(false);
@@ -94,12 +95,14 @@ internal sealed class Stage0Launcher(ILogger logger)
             }
             finally
             {
-                status = ReapStage0(stage0Pid);
+                // A monitoring stage-0 lives on as the container's parent; any other has exited or is about to.
+                if (monitor is null || first?.Type != SyncMessageType.ChildPid) status = ReapStage0(stage0Pid);
             }
             if (first is null)
                 throw new ContainerStartException($"stage-0 ended before it created the container ({DescribeStatus(status)}).");
             if (first.Type != SyncMessageType.ChildPid) throw FailureOf(plan, first);
-            return (ChildProcess.Open(first.A), logger);
+            var record = monitor is null ? null : new ExitRecord(monitor.Directory, ChildProcess.Open(stage0Pid));
+            return (ChildProcess.Open(first.A, record), logger);
         }
         catch
         {

@@ -20,6 +20,7 @@
  *   failure    -> host   {MSG_ERROR, step, errno}
  *   tty master -> host   {MSG_TTY, 0, 0} with the fd as SCM_RIGHTS
  *   log monitor -> host  {MSG_LOGGER, pid, 0}
+ * With a monitor step, stage-0 stays as the container's parent and records how it ended.
  * A successful execve closes the (close-on-exec) sync socket: the host sees EOF.
  */
 #define _GNU_SOURCE
@@ -68,7 +69,7 @@ enum {
     OP_MKDIR = 10, OP_PIVOT_ROOT = 11, OP_HOSTNAME = 12, OP_DOMAINNAME = 13,
     OP_RLIMIT = 14, OP_TTY = 15, OP_CHDIR = 16, OP_CREDENTIALS = 17,
     OP_NO_NEW_PRIVS = 18, OP_EXEC = 19, OP_UMASK = 20, OP_LOOPBACK_UP = 21, OP_READONLY_ROOT = 22, OP_MASK_PATH = 23, OP_READONLY_PATH = 24, OP_UNSHARE = 25, OP_DROP_BOUNDING = 26, OP_CAPSET = 27, OP_SECCOMP = 28,
-    OP_LANDLOCK = 29, OP_WRITE_ATTR = 30, OP_LOG = 31,
+    OP_LANDLOCK = 29, OP_WRITE_ATTR = 30, OP_LOG = 31, OP_MONITOR = 32,
 };
 
 enum { EXEC_INIT = 1, EXEC_PDEATHSIG = 2, EXEC_SETSID = 4, EXEC_CTTY = 8 };
@@ -109,6 +110,8 @@ static int step_index = -1;
 static uint8_t *plan_buffer;
 static size_t plan_capacity;
 static int root_fd = -1;
+/* Set by OP_MONITOR: the directory (opened on the host side) where the exit record goes. */
+static int monitor_dir_fd = -1;
 
 /* ---- reporting ------------------------------------------------------- */
 
@@ -261,10 +264,47 @@ static void reset_signals(void)
 
 /* ---- steps ------------------------------------------------------------ */
 
+#define EXIT_RECORD "exit"
+
+/* A detached container outlives the host, which then cannot learn how it ended: stage-0 stays
+ * as its parent (like conmon), reaps it and writes "exit <code>" or "signal <number>" to the
+ * state directory (to a temporary name, then renamed, so a reader never sees half of it). */
+static _Noreturn void monitor_child(pid_t child)
+{
+    /* Nothing of the container's start may stay open here: the sync socket's EOF tells the
+     * host that the program runs, and the log pipes' EOF ends the log monitor. */
+    int dir = fcntl(monitor_dir_fd, F_DUPFD_CLOEXEC, 3);
+    if (dir < 0) _exit(1);
+    syscall(SYS_close_range, 0U, (unsigned)dir - 1, 0);
+    syscall(SYS_close_range, (unsigned)dir + 1, ~0U, 0);
+    munmap(plan_buffer, plan_capacity);
+    setsid();
+    prctl(PR_SET_NAME, "md-monitor", 0, 0, 0);
+    int status;
+    while (waitpid(child, &status, __WALL) < 0)
+        if (errno != EINTR) _exit(1);
+    char record[32];
+    int n = WIFEXITED(status) ? snprintf(record, sizeof record, "exit %d\n", WEXITSTATUS(status))
+                              : snprintf(record, sizeof record, "signal %d\n", WTERMSIG(status));
+    int fd = openat(dir, EXIT_RECORD ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0 || write(fd, record, (size_t)n) != n || fsync(fd) < 0) _exit(1);
+    close(fd);
+    _exit(renameat(dir, EXIT_RECORD ".tmp", dir, EXIT_RECORD) < 0 ? 1 : 0);
+}
+
+static void op_monitor(struct cursor *c)
+{
+    const char *directory = str(c);
+    monitor_dir_fd = open(directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (monitor_dir_fd < 0) fail(errno);
+}
+
 static void op_clone(struct cursor *c)
 {
     uint64_t flags = u64(c);
     uint32_t cgroup_fd = u32(c);
+    /* Monitored, the container is stage-0's child; otherwise the host's (CLONE_PARENT). */
+    uint64_t parent = monitor_dir_fd >= 0 ? 0 : CLONE_PARENT;
     long pid;
     if (cgroup_fd != UINT32_MAX) {
         /* cgroup v2: the child is born in its cgroup, so not one instruction of it
@@ -272,7 +312,8 @@ static void op_clone(struct cursor *c)
         /* No exit_signal: with CLONE_PARENT, clone3 refuses one and the child inherits
          * stage-0's own (SIGCHLD) toward the host. */
         struct clone_args_v2 args = {
-            .flags = flags | CLONE_PARENT | CLONE_INTO_CGROUP,
+            .flags = flags | parent | CLONE_INTO_CGROUP,
+            .exit_signal = parent ? 0 : SIGCHLD,
             .cgroup = cgroup_fd,
         };
         pid = syscall(SYS_clone3, &args, sizeof args);
@@ -285,11 +326,12 @@ static void op_clone(struct cursor *c)
         }
         /* CLONE_PARENT makes the container a child of the host itself: the host
          * waits on it through a pidfd and stage-0 can leave at once. */
-        pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, NULL);
+        pid = syscall(SYS_clone, (unsigned long)(flags | parent | SIGCHLD), NULL, NULL, NULL, NULL);
     }
     if (pid < 0) fail(errno);
     if (pid > 0) {
         send_msg(MSG_PID, (int)pid, 0, -1);
+        if (!parent) monitor_child((pid_t)pid);
         _exit(0);
     }
 }
@@ -1021,6 +1063,7 @@ int main(int argc, char **argv)
         case OP_LANDLOCK: op_landlock(&s); break;
         case OP_WRITE_ATTR: op_write_attr(&s); break;
         case OP_LOG: op_log(&s); break;
+        case OP_MONITOR: op_monitor(&s); break;
         default: fail(EOPNOTSUPP);
         }
     }

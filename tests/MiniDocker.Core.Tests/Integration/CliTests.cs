@@ -205,6 +205,30 @@ public sealed class CliTests(TestEnvironment env)
         }
     }
 
+    [Fact]
+    public async Task A_detached_container_that_ends_with_no_engine_alive_is_listed_with_its_exit_code_and_gives_its_port_back()
+    {
+        var (cli, _) = await NewRootAsync();
+        await using (cli)
+        {
+            int port = TestNet.FreePort();
+            await cli.RunAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "shortnet");
+            var run = await cli.RunAsync("run", "-d", "--name", "short", "-p", $"{port}:80", "--network", "shortnet", "localhost/layered:1", "sh", "-c", "sleep 1; exit 3");
+            var ps = new Result(0, "", "");
+            await Eventually.TrueAsync(() => (ps = cli.RunAsync("ps", "-a").GetAwaiter().GetResult()).Stdout.Contains("Exited (3)", StringComparison.Ordinal));
+            var killed = await cli.RunAsync("run", "-d", "--name", "killed", "localhost/layered:1", "sleep", "60");
+            var kill = await cli.RunAsync("kill", "killed");
+            var inspect = await cli.RunAsync("inspect", "killed");
+            var reuse = await cli.RunAsync("run", "-d", "--name", "reuse", "-p", $"{port}:80", "--network", "shortnet", "localhost/layered:1", "sleep", "60");
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Contains("short", ps.Stdout);
+            Assert.Equal(0, kill.ExitCode);
+            Assert.Contains("\"ExitCode\": 137", inspect.Stdout);
+            Assert.True(reuse.ExitCode == 0, reuse.Stderr); // the next engine found the port's holder dead and freed it
+        }
+    }
+
     [Theory]
     [InlineData(125, "run --bogus localhost/x", "minidocker: unknown flag: --bogus (see 'minidocker run --help')\n")]
     [InlineData(1, "stop nothing-here", "Error response from daemon: No such container: nothing-here\n")]

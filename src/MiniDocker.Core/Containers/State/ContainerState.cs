@@ -13,6 +13,11 @@ internal sealed record ContainerState
     public DateTimeOffset? FinishedAt { get; init; }
     public int Pid { get; init; }
 
+    /// <summary>The stage-0 that stays as a detached container's parent to record its exit, and its start time.</summary>
+    public int MonitorPid { get; init; }
+
+    public ulong MonitorStartTime { get; init; }
+
     /// <summary>The process's start time in clock ticks since boot (/proc/pid/stat field 22): a recycled pid has another.</summary>
     public ulong PidStartTime { get; init; }
 

@@ -15,6 +15,24 @@ internal static class ContainerStateFile
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// The state of a container found dead with no engine watching it: exited, with the exit its
+    /// monitor recorded (unknown when it had none), at the time of that record.
+    /// </summary>
+    public static ContainerState Ended(ContainerState state, string directory)
+    {
+        var record = Execution.ExitRecord.TryRead(directory);
+        var recordFile = new FileInfo(Path.Combine(directory, Execution.ExitRecord.FileName));
+        return state with
+        {
+            Status = "exited",
+            FinishedAt = state.FinishedAt is { } finished && finished > (state.StartedAt ?? state.Created) ? finished
+                : recordFile.Exists ? new DateTimeOffset(recordFile.LastWriteTimeUtc, TimeSpan.Zero) : DateTimeOffset.UtcNow,
+            ExitCode = record?.ShellCode,
+            ExitSignal = record?.Signal is { } signal ? ((Signal)signal).ToString() : null,
+        };
+    }
+
     /// <exception cref="ContainerStateException">The file is missing or does not parse.</exception>
     public static ContainerState Read(string directory)
     {
