@@ -1,6 +1,9 @@
 // A separate host process for tests that need a process of their own:
 //   MiniDocker.TestHost <engine root> <cgroup parent> <rootfs> tied|detached
 //       starts one container, prints "<container pid> <state directory>", waits to be killed;
+//   MiniDocker.TestHost <engine root> <cgroup parent> <rootfs> tied-host-pid
+//       the same with a container that shares the host's PID namespace, and prints the pid of a
+//       process its first process started in the background;
 //   MiniDocker.TestHost network <engine root> <cgroup parent> <rootfs> <subnet>
 //       makes a bridge network with one container on it, prints "<bridge>", waits to be killed;
 //   MiniDocker.TestHost sandbox <directory>
@@ -44,6 +47,19 @@ if (args[0] == "network")
 }
 
 var engine = new ContainerEngine(new MiniDockerOptions { RootDirectory = args[0], CgroupParent = args[1] });
+if (args[3] == "tied-host-pid")
+{
+    var shared = await engine.CreateContainer().WithRootfs(args[2])
+        .WithNamespaces(MiniDocker.Namespaces.NamespaceType.Mount, MiniDocker.Namespaces.NamespaceType.Uts, MiniDocker.Namespaces.NamespaceType.Ipc)
+        .WithCommand("/bin/sh", "-c", "/bin/sleep 1000 & echo $!; exec /bin/sleep 1000")
+        .StartAsync();
+    await foreach (var line in shared.FollowLogsAsync())
+    {
+        Console.WriteLine($"{line.Text.Trim()} {shared.StateDirectory}");
+        break;
+    }
+    await Task.Delay(Timeout.Infinite);
+}
 var container = await engine.CreateContainer()
     .WithRootfs(args[2])
     .WithCommand("/bin/sh", "-c", "echo started by the first host; exec /bin/sleep 1000")

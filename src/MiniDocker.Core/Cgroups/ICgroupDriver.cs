@@ -11,7 +11,7 @@ internal interface ICgroupDriver
     /// <summary>Whether <see cref="ResourceLimits.Devices"/> is enforced (v1 devices controller).</summary>
     bool EnforcesDeviceRules { get; }
 
-    /// <summary>Where the group lives, for messages (the first directory on v1).</summary>
+    /// <summary>Where the group lives (on v1 the memory controller's directory): its cgroup.procs lists every process of the group.</summary>
     string Describe(string group);
 
     /// <summary>Creates the group and its parents, enabling what each level must delegate.</summary>

@@ -550,7 +550,8 @@ public sealed class ContainerEngine : IAsyncDisposable
             spec ?? definition.Spec,
             new SpawnOptions(definition.Init, DieWithHost: !definition.Detached, _cgroups.Value.UnifiedDirectory($"{_cgroupParent}/{id}"), definition.Landlock,
                 RootfsFromHost: imageRoot is { Overlay: true },
-                Log: new LogStep(Path.Combine(directory, JsonLogFile.FileName), definition.LogMaxBytes, definition.LogMaxFiles),
+                Log: new LogStep(Path.Combine(directory, JsonLogFile.FileName), definition.LogMaxBytes, definition.LogMaxFiles,
+                    definition.Detached ? null : _cgroups.Value.Describe($"{_cgroupParent}/{id}")),
                 // A detached container's end must be known with no engine alive to see it.
                 Monitor: definition.Detached ? new MonitorStep(directory) : null));
     }

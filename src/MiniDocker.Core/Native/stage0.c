@@ -908,18 +908,51 @@ static void log_emit(struct log_file *f, const char *stream, const unsigned char
     log_write_all(f, out, o);
 }
 
-static _Noreturn void log_monitor(struct log_file *f)
+/* Kills every process of a cgroup: at once with cgroup.kill (v2, 5.14+), else by its list,
+ * again and again while a process forks. */
+static void kill_cgroup(const char *directory)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/cgroup.kill", directory);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = write(fd, "1", 1);
+        close(fd);
+        if (n == 1) return;
+    }
+    snprintf(path, sizeof path, "%s/cgroup.procs", directory);
+    for (int round = 0; round < 1000; round++) {
+        FILE *procs = fopen(path, "re");
+        if (!procs) return;
+        int pid, found = 0;
+        while (fscanf(procs, "%d", &pid) == 1) { kill(pid, SIGKILL); found = 1; }
+        fclose(procs);
+        if (!found) return;
+        usleep(1000);
+    }
+}
+
+/* host_fd: a pidfd of the host for a container tied to it (-1 otherwise). It becomes readable
+ * when the host has exited, however it died (SIGKILL included): the monitor then kills the
+ * container's cgroup, so nothing of the container outlives the host, not even processes that
+ * escaped a parent-death signal (those of a container without a PID namespace). */
+static _Noreturn void log_monitor(struct log_file *f, int host_fd, const char *cgroup)
 {
     static unsigned char pending[2][LOG_LINE_MAX];
     size_t used[2] = { 0, 0 };
     const char *names[2] = { "stdout", "stderr" };
-    struct pollfd fds[2] = { { .fd = 0, .events = POLLIN }, { .fd = 1, .events = POLLIN } };
+    struct pollfd fds[3] = { { .fd = 0, .events = POLLIN }, { .fd = 1, .events = POLLIN }, { .fd = host_fd, .events = POLLIN } };
     int open_streams = 2;
     f->fd = open(f->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (f->fd < 0) _exit(1);
     f->size = (uint64_t)lseek(f->fd, 0, SEEK_END);
     while (open_streams > 0) {
-        if (poll(fds, 2, -1) < 0) { if (errno == EINTR) continue; _exit(1); }
+        if (poll(fds, 3, -1) < 0) { if (errno == EINTR) continue; _exit(1); }
+        if (fds[2].fd >= 0 && fds[2].revents) {
+            kill_cgroup(cgroup);
+            close(fds[2].fd);
+            fds[2].fd = -1; /* the pipes reach EOF as the processes die */
+        }
         for (int s = 0; s < 2; s++) {
             if (fds[s].fd < 0 || !fds[s].revents) continue;
             ssize_t n = read(fds[s].fd, pending[s] + used[s], LOG_LINE_MAX - used[s]);
@@ -951,12 +984,19 @@ static _Noreturn void log_monitor(struct log_file *f)
 static void op_log(struct cursor *c)
 {
     static struct log_file f;
-    static char path[4096];
+    static char path[4096], cgroup[4096];
     snprintf(path, sizeof path, "%s", str(c));
     f.path = path;
     f.max_size = u64(c);
     f.max_files = u32(c);
     if (f.max_files < 1) f.max_files = 1;
+    snprintf(cgroup, sizeof cgroup, "%s", str(c));
+    /* Opened now, while the host (our parent, waiting for us) surely lives. */
+    int host_fd = -1;
+    if (cgroup[0]) {
+        host_fd = (int)syscall(SYS_pidfd_open, getppid(), 0);
+        if (host_fd < 0) fail(errno);
+    }
     int out[2], err[2];
     CHECK(pipe2(out, O_CLOEXEC));
     CHECK(pipe2(err, O_CLOEXEC));
@@ -967,13 +1007,15 @@ static void op_log(struct cursor *c)
         /* Only the read ends stay: as fds 0 and 1. The sync socket must close here,
          * since the host takes its EOF to mean that the container's program runs. */
         if (dup2(out[0], 0) < 0 || dup2(err[0], 1) < 0) _exit(1);
-        syscall(SYS_close_range, 2, ~0U, 0);
+        if (host_fd >= 0 && dup2(host_fd, 2) < 0) _exit(1);
+        syscall(SYS_close_range, host_fd >= 0 ? 3 : 2, ~0U, 0);
         munmap(plan_buffer, plan_capacity);
         setsid();
         prctl(PR_SET_NAME, "md-log", 0, 0, 0);
         signal(SIGPIPE, SIG_IGN);
-        log_monitor(&f);
+        log_monitor(&f, host_fd >= 0 ? 2 : -1, cgroup);
     }
+    if (host_fd >= 0) close(host_fd);
     send_msg(MSG_LOGGER, (int)pid, 0, -1);
     close(out[0]);
     close(err[0]);

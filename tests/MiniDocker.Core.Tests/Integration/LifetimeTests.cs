@@ -53,10 +53,17 @@ public sealed class LifetimeTests(TestEnvironment env)
         Assert.DoesNotContain(pid, HostSnapshot.ChildPids());
     }
 
-    [Fact]
-    public async Task A_tied_container_dies_within_a_second_of_its_host_being_killed_and_the_next_engine_leaves_nothing_of_it()
+    /// <param name="mode">
+    /// "tied": the container's first process is watched (a parent-death signal ends it, and its
+    /// PID namespace with it); "tied-host-pid": a process it started in the background, in the
+    /// host's PID namespace, which only the lifeline's cgroup kill reaches.
+    /// </param>
+    [Theory]
+    [InlineData("tied")]
+    [InlineData("tied-host-pid")]
+    public async Task A_tied_container_dies_within_a_second_of_its_host_being_killed_and_the_next_engine_leaves_nothing_of_it(string mode)
     {
-        var (host, containerPid, stateDirectory, root) = await StartHostAsync("tied");
+        var (host, containerPid, stateDirectory, root) = await StartHostAsync(mode);
         Assert.True(Directory.Exists($"/proc/{containerPid}"));
         var id = Path.GetFileName(stateDirectory);
 
