@@ -244,7 +244,8 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>
     /// Makes a container without starting it (<c>docker create</c>): its id, its name, its state
     /// directory; any engine on the root starts it later with <see cref="ContainerCollection.StartAsync"/>.
-    /// Networks, published ports, Landlock and wait strategies cannot be kept for a later start yet.
+    /// It may join persistent networks only (an engine's own networks end with that engine), and a
+    /// wait strategy, which is code, cannot be kept: wait on the container once it has started.
     /// </summary>
     /// <exception cref="ContainerNameConflictException">Another container has the name.</exception>
     /// <exception cref="ContainerConfigurationException">The definition has a part that cannot be kept.</exception>
@@ -252,8 +253,10 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(definition);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (definition.Networks.Any(n => !n.Network.Persistent) || definition.Landlock is not null || definition.WaitStrategy is not null)
-            throw new ContainerConfigurationException("A created container cannot keep networks of an engine (only persistent ones), a Landlock policy or a wait strategy for a later start yet; start it at once with StartAsync instead.");
+        if (definition.Networks.FirstOrDefault(n => !n.Network.Persistent) is { } owned)
+            throw new ContainerConfigurationException($"Network \"{owned.Network.Name}\" belongs to this engine and ends with it, so a container created for a later start cannot join it; create the network with persistent: true, or start the container at once.");
+        if (definition.WaitStrategy is not null)
+            throw new ContainerConfigurationException("A wait strategy cannot be kept for a later start (it is code, not data); start the container with engine.Containers.StartAsync, then wait with the strategy's WaitAsync(container).");
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = definition.Name ?? id[..12];
         var directory = Path.Combine(Options.RootDirectory, "containers", id);
@@ -267,7 +270,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Init = definition.Init, Detached = definition.Detached, OpenStdin = definition.OpenStdin,
                 ImageManifest = definition.Image?.ManifestDigest.ToString(), Labels = new(definition.Labels), ExposedPorts = [.. definition.ExposedPorts],
                 StopSignal = definition.StopSignal.ToString(), LogMaxBytes = definition.LogMaxBytes, LogMaxFiles = definition.LogMaxFiles,
-                RestartPolicy = definition.RestartPolicy.ToString(), Dns = [.. definition.Dns], Ports = [.. definition.PublishedPorts],
+                RestartPolicy = definition.RestartPolicy.ToString(), Dns = [.. definition.Dns], Ports = [.. definition.PublishedPorts], Landlock = definition.Landlock,
                 Networks = definition.Networks.ToDictionary(n => n.Network.Name, n => n.Aliases.ToList()),
             };
             await File.WriteAllBytesAsync(Path.Combine(directory, "created.json"),
@@ -301,7 +304,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         var image = extras.ImageManifest is { } manifest ? await Images.GetAsync(manifest, cancellationToken).ConfigureAwait(false) : null;
         var networks = extras.Networks.Select(n => new NetworkConnection(
             Networks.Find(n.Key) ?? throw new ContainerConfigurationException($"Container {state.Name} joins network \"{n.Key}\", which no longer exists; create it again."), n.Value)).ToList();
-        var definition = new ContainerDefinition(spec, state.Name, extras.Init, extras.Detached, extras.OpenStdin, networks: networks,
+        var definition = new ContainerDefinition(spec, state.Name, extras.Init, extras.Detached, extras.OpenStdin, extras.Landlock, networks: networks,
             ports: extras.Ports, dns: extras.Dns)
         {
             Image = image, Labels = extras.Labels, ExposedPorts = extras.ExposedPorts,

@@ -76,6 +76,22 @@ public sealed class ContainerStateTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Creating_a_container_on_an_engines_own_network_or_with_a_wait_strategy_is_refused_with_what_to_do_instead()
+    {
+        await using var test = env.CreateEngine();
+        var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], TestNet.UniqueSubnet(), Cancel);
+        var onNetwork = await Assert.ThrowsAsync<ContainerConfigurationException>(() =>
+            test.Engine.CreateAsync(test.Busybox(env.Rootfs).WithNetwork(network).Build(), Cancel));
+        var waiting = await Assert.ThrowsAsync<ContainerConfigurationException>(() =>
+            test.Engine.CreateAsync(test.Busybox(env.Rootfs).WithWaitStrategy(MiniDocker.Containers.Waiting.Wait.UntilFileExists("/tmp/x")).Build(), Cancel));
+
+        Assert.Contains($"Network \"{network.Name}\" belongs to this engine", onNetwork.Message);
+        Assert.Contains("persistent: true", onNetwork.Message);
+        Assert.Contains("WaitAsync(container)", waiting.Message);
+        Assert.Empty(await test.Engine.Containers.ListAsync(all: true, Cancel));
+    }
+
+    [Fact]
     public async Task A_container_created_by_one_engine_is_started_by_another_with_its_id_and_name()
     {
         await using var test = env.CreateEngine();

@@ -6,6 +6,8 @@ namespace MiniDocker.Tests.Integration;
 
 public sealed class LsmTests(TestEnvironment env)
 {
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
     private static void RequireLandlock()
     {
         if (LinuxSecurityModules.LandlockAbi > 0) return;
@@ -29,6 +31,21 @@ public sealed class LsmTests(TestEnvironment env)
         Assert.Contains("root-write-refused", output);
         Assert.Contains("etc-read-ok", output);
         Assert.Contains("work-list-refused", output);
+    }
+
+    [Fact]
+    public async Task A_container_created_for_a_later_start_keeps_its_Landlock_policy()
+    {
+        RequireLandlock();
+        await using var test = env.CreateEngine();
+        var policy = LandlockPolicy.Create().AllowReadExecute("/bin", "/etc", "/proc").AllowReadWrite("/tmp", "/dev");
+        var created = await test.Engine.CreateAsync(test.Busybox(env.Rootfs).WithTmpfs("/tmp").WithLandlock(policy)
+            .WithCommand("/bin/sh", "-c", "(echo no > /root/denied) 2>/dev/null && echo root-write-ok || echo root-write-refused; echo ok > /tmp/a && echo tmp-write-ok").Build(), Cancel);
+        await using var other = new MiniDocker.Containers.ContainerEngine(new MiniDockerOptions { RootDirectory = test.Root, CgroupParent = env.CgroupParent });
+        await using var container = await other.Containers.StartAsync(created.Id, Cancel);
+        await container.WaitAsync(Cancel);
+        var output = (await container.GetLogsAsync(Cancel)).Stdout;
+        Assert.Equal("root-write-refused\ntmp-write-ok\n", output);
     }
 
     [Fact]

@@ -20,6 +20,9 @@ internal sealed record CreatedDefinition
     public string RestartPolicy { get; init; } = "no";
     public List<string> Dns { get; init; } = [];
 
+    /// <summary>The Landlock policy its processes are confined by, if any.</summary>
+    public Security.Landlock.LandlockPolicy? Landlock { get; init; }
+
     /// <summary>Published ports, as <c>docker ps</c> shows them.</summary>
     public List<MiniDocker.Networks.PublishedPort> Ports { get; init; } = [];
 
