@@ -23,8 +23,12 @@ public sealed partial class Container : IAsyncDisposable
     private readonly Reservation _name;
     private readonly ILogger<Container> _logger;
     private readonly Task<ContainerExit> _exit;
-    private readonly Task _terminalPump;
+    private Task _terminalPump = Task.CompletedTask;
     private readonly TerminalOutput? _terminalOutput;
+    private TerminalInput? _terminalInput;
+
+    /// <summary>The read end of a stdin pipe, kept for the restart policy's next runs (they read on where the last stopped).</summary>
+    private readonly SafeFd? _stdinForRestarts;
     private readonly List<Task> _networkCleanup = [];
     private readonly CancellationTokenSource _stopRequested = new();
     private readonly SemaphoreSlim _disposeLock = new(1, 1);
@@ -36,7 +40,7 @@ public sealed partial class Container : IAsyncDisposable
         ContainerEngine engine, string id, string name, string stateDirectory, RuntimeSpec spec, ContainerDefinition definition,
         LaunchedProcess launched, SafeFd? stdinWriter, Reservation reservation, Cgroup cgroup,
         IReadOnlyList<Networks.NetworkAttachment> networks, IReadOnlyList<Networks.PortProxy> proxies, ILogger<Container> logger,
-        State.ContainerState? reattached = null)
+        State.ContainerState? reattached = null, SafeFd? stdinForRestarts = null)
     {
         _engine = engine;
         Id = id;
@@ -53,15 +57,13 @@ public sealed partial class Container : IAsyncDisposable
         StartedAt = DateTimeOffset.UtcNow;
         if (launched.TerminalMaster is { } master)
         {
-            var terminal = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(master.DangerousGetHandle(), ownsHandle: true), FileAccess.ReadWrite, 1);
-            master.SetHandleAsInvalid();
-            Stdin = terminal;
             _terminalOutput = new TerminalOutput();
-            _terminalPump = TerminalPump.RunAsync(terminal, new JsonLogWriter(LogPath, definition.LogMaxBytes, definition.LogMaxFiles), _terminalOutput);
+            StartTerminal(master);
+            Stdin = _terminalInput;
         }
         else
         {
-            _terminalPump = Task.CompletedTask;
+            _stdinForRestarts = stdinForRestarts;
             if (stdinWriter is not null)
             {
                 Stdin = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(stdinWriter.DangerousGetHandle(), ownsHandle: true), FileAccess.Write, 1);
@@ -104,6 +106,20 @@ public sealed partial class Container : IAsyncDisposable
         if (reattached is null) MiniDockerTelemetry.Running.Add(1);
         _exit = WatchExitAsync();
     }
+
+    /// <summary>A run's terminal: its output copied to the log and to whoever is attached, its input behind <see cref="Stdin"/>.</summary>
+    private void StartTerminal(SafeFd master)
+    {
+        var terminal = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(master.DangerousGetHandle(), ownsHandle: true), FileAccess.ReadWrite, 1);
+        master.SetHandleAsInvalid();
+        if (_terminalInput is null) _terminalInput = new TerminalInput(terminal);
+        else _terminalInput.Switch(terminal);
+        _terminalOutput!.Reopen();
+        _terminalPump = TerminalPump.RunAsync(terminal, new JsonLogWriter(LogPath, _definition.LogMaxBytes, _definition.LogMaxFiles), _terminalOutput);
+    }
+
+    /// <summary>The stdin a restarted run gets: the same pipe, or /dev/null.</summary>
+    internal SafeFd? StdinForRestarts => _stdinForRestarts;
 
     private void Publish(Events.ContainerEventType type, int? exitCode = null) =>
         _engine.EventHub.Publish(new Events.ContainerEvent(type, Id, Name, DateTimeOffset.UtcNow, exitCode));
@@ -253,6 +269,7 @@ public sealed partial class Container : IAsyncDisposable
             await Task.WhenAll(_networkCleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _process.Dispose();
             _logMonitor?.Dispose();
+            _stdinForRestarts?.Dispose();
             ContainerEngine.RemoveDirectory(StateDirectory);
             _name.Dispose();
             _engine.Forget(this);
@@ -294,6 +311,7 @@ public sealed partial class Container : IAsyncDisposable
             _process = launched.Process;
             _logMonitor?.Dispose();
             _logMonitor = launched.Logger;
+            if (launched.TerminalMaster is { } master) StartTerminal(master);
             previous.Dispose();
             RestartCount++;
             Publish(Events.ContainerEventType.Started);

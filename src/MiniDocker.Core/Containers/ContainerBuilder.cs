@@ -365,8 +365,6 @@ public sealed partial class ContainerBuilder
             throw new ContainerConfigurationException($"SELinux label \"{s.SelinuxLabel}\" was asked for, but SELinux is not active on this host; drop WithSelinuxLabel or enable SELinux.");
         if (s.Landlock is not null && Security.Lsm.LinuxSecurityModules.LandlockAbi == 0)
             throw new ContainerConfigurationException("Landlock was asked for, but this kernel does not have it enabled (it needs Linux 5.13 and landlock in the lsm= list); drop WithLandlock or enable it.");
-        if (s.RestartPolicy.Mode != RestartMode.No && (s.Tty || s.OpenStdin))
-            throw new ContainerConfigurationException("A restart policy cannot yet be combined with WithTty or WithStdin (a restarted program would need a new terminal or stdin); drop one of them.");
         if (s.Tty && s.OpenStdin)
             throw new ContainerConfigurationException("WithTty and WithStdin both give the container a stdin; with a terminal, write to Container.Stdin (the terminal) and leave WithStdin off.");
 

@@ -167,7 +167,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, container.StateDirectory, Options.StorageDriver, definition.HasOwnUserNamespace) : null;
         var plan = Plan(definition, container.Id, container.Spec, imageRoot);
         ExitRecord.Clear(container.StateDirectory);
-        using var stdin = OutputFile.OpenNull();
+        // The kept stdin pipe stays the container's: the launch gets a view of it, not ownership.
+        using var stdin = container.StdinForRestarts is { } kept ? new SafeFd(kept.Fd, ownsHandle: false) : OutputFile.OpenNull();
         using var stdout = OutputFile.OpenNull();
         using var stderr = OutputFile.OpenNull();
         return await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr),
@@ -342,6 +343,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         var ports = new List<Reservation>();
         bool forwarded = false;
         SafeFd? stdinWriter = null;
+        SafeFd? stdinForRestarts = null;
         Cgroup? cgroup = null;
         try
         {
@@ -384,7 +386,8 @@ public sealed class ContainerEngine : IAsyncDisposable
             opened.Add(stderr);
             SafeFd stdin;
             (stdin, stdinWriter) = definition.OpenStdin ? Pipes.Create() : (OutputFile.OpenNull(), null);
-            opened.Add(stdin);
+            if (definition.OpenStdin && definition.RestartPolicy.Mode != RestartMode.No) stdinForRestarts = stdin;
+            else opened.Add(stdin);
 
             var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup, id, attachments, imageRoot), cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
@@ -394,7 +397,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             foreach (var attachment in attachments) Networks.Joined(attachment, id, Path.Combine(directory, "hosts"));
             foreach (var port in ports) port.Keep(); // released with the rules when the container ends
             var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
-                attachments, proxies, _loggerFactory.CreateLogger<Container>());
+                attachments, proxies, _loggerFactory.CreateLogger<Container>(), stdinForRestarts: stdinForRestarts);
             _containers[id] = container;
             MiniDockerLog.ContainerStarted(_logger, name, id, launched.Process.Pid);
             MiniDockerTelemetry.StartDuration.Record(clock.Elapsed.TotalMilliseconds);
@@ -408,6 +411,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         {
             MiniDockerLog.StartFailed(_logger, name, e.Message);
             stdinWriter?.Dispose();
+            stdinForRestarts?.Dispose();
             foreach (var handle in opened) handle.Dispose();
             if (cgroup is not null) await cgroup.DeleteAsync(CancellationToken.None).ConfigureAwait(false);
             foreach (var attachment in attachments) attachment.Network.Pool.Release(id);

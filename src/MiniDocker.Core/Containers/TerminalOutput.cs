@@ -29,6 +29,12 @@ internal sealed class TerminalOutput
         }
     }
 
+    /// <summary>A new run (the restart policy's) shows its terminal to those who attach from now on.</summary>
+    public void Reopen()
+    {
+        lock (_lock) _ended = false;
+    }
+
     public void End()
     {
         lock (_lock)

@@ -24,6 +24,46 @@ public sealed class RestartPolicyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_restarted_container_reads_on_from_the_same_stdin()
+    {
+        await using var test = env.CreateEngine();
+        // Each run reads one line and fails, so on-failure starts the next run on the same pipe.
+        await using var container = await test.Busybox(env.Rootfs).WithStdin().WithRestartPolicy(RestartPolicy.Parse("on-failure:2"))
+            .WithCommand("/bin/sh", "-c", "read line; echo got $line; exit 1").StartAsync(Cancel);
+
+        await container.Stdin!.WriteAsync("one\ntwo\nthree\n"u8.ToArray(), Cancel);
+        await container.Stdin.FlushAsync(Cancel);
+        var exit = await container.WaitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+        var logs = await container.GetLogsAsync(Cancel);
+
+        Assert.Equal((1, 2), (exit.ExitCode, container.RestartCount));
+        Assert.Equal("got one\ngot two\ngot three\n", logs.Stdout);
+    }
+
+    [Fact]
+    public async Task A_restarted_container_with_a_terminal_gets_a_new_one_behind_the_same_stdin()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithTty().WithRestartPolicy(RestartPolicy.Parse("on-failure:1"))
+            .WithCommand("/bin/sh", "-c", "test -t 0 && echo tty-$(cat /proc/self/stat | cut -d' ' -f1); read line; echo got $line; exit 2").StartAsync(Cancel);
+
+        for (int run = 1; run <= 2; run++)
+        {
+            // Typed once this run's program is on its terminal.
+            int started = run;
+            await Eventually.TrueAsync(() => container.GetLogsAsync(Cancel).GetAwaiter().GetResult().Stdout.Split("tty-").Length > started);
+            await container.Stdin!.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"line{run}\n"), Cancel);
+            await container.Stdin.FlushAsync(Cancel);
+        }
+        var exit = await container.WaitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+        var logs = (await container.GetLogsAsync(Cancel)).Stdout;
+
+        Assert.Equal((2, 1), (exit.ExitCode, container.RestartCount));
+        Assert.Contains("got line1", logs);
+        Assert.Contains("got line2", logs);
+    }
+
+    [Fact]
     public async Task On_failure_does_not_restart_a_clean_exit()
     {
         await using var test = env.CreateEngine();
