@@ -12,7 +12,7 @@ internal sealed class Commands(ContainerEngine engine)
           run        Run a command in a new container (-d, --rm, -i, -t, -e, -v, -p, --network, -m, --cpus, --name, --entrypoint, -w, -u, --hostname, --init, --restart)
           create     Create a container without starting it (the flags of run)
           start      Start created containers
-          ps         List containers (-a, -q)
+          ps         List containers (-a, -q, -f name=|id=|status=|ancestor=|label=)
           logs       Show a container's output (-f, --tail, -t, --since, --until)
           exec       Run a command in a running container (-e, -w, -u)
           stop       Stop running containers (-t)

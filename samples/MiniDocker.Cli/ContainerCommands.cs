@@ -137,8 +137,20 @@ internal sealed class ContainerCommands(ContainerEngine engine)
 
     public async Task<int> PsAsync(string[] args, CancellationToken cancellationToken)
     {
-        var a = Arguments.Parse("ps", args, ["-a", "--all", "-q", "--quiet", "--no-trunc"], []);
-        var list = await engine.Containers.ListAsync(a.Has("-a", "--all"), cancellationToken);
+        var a = Arguments.Parse("ps", args, ["-a", "--all", "-q", "--quiet", "--no-trunc"], ["-f", "--filter"]);
+        var filter = new ContainerFilter { All = a.Has("-a", "--all") };
+        foreach (var condition in a.Values("-f", "--filter"))
+        {
+            try
+            {
+                filter = filter.With(condition);
+            }
+            catch (FormatException e)
+            {
+                throw new CliException(e.Message);
+            }
+        }
+        var list = await engine.Containers.ListAsync(filter, cancellationToken);
         if (a.Has("-q", "--quiet"))
         {
             foreach (var c in list) Console.WriteLine(c.Id[..12]);

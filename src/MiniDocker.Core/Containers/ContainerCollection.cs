@@ -6,7 +6,7 @@ namespace MiniDocker.Containers;
 /// <summary>
 /// The containers of an engine root, whichever engine (in whichever process) started them: this
 /// engine's live containers as a collection, and everything in the store through
-/// <see cref="ListAsync"/>, <see cref="InspectAsync"/>, <see cref="GetAsync"/> (which re-attaches
+/// <see cref="ListAsync(ContainerFilter, CancellationToken)"/>, <see cref="InspectAsync"/>, <see cref="GetAsync"/> (which re-attaches
 /// to a running container another engine started), logs, removal and pruning.
 /// </summary>
 public sealed class ContainerCollection : IReadOnlyCollection<Container>
@@ -30,8 +30,13 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
     /// <paramref name="all"/> the exited ones too (<c>docker ps</c> / <c>docker ps -a</c>). A container
     /// whose state file cannot be read is listed with <see cref="ContainerStatus.Unknown"/> and the reason.
     /// </summary>
-    public Task<IReadOnlyList<ContainerInfo>> ListAsync(bool all = false, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ContainerInfo>> ListAsync(bool all = false, CancellationToken cancellationToken = default) =>
+        ListAsync(new ContainerFilter { All = all }, cancellationToken);
+
+    /// <summary>The containers in the store that <paramref name="filter"/> chooses, newest first (<c>docker ps --filter</c>).</summary>
+    public Task<IReadOnlyList<ContainerInfo>> ListAsync(ContainerFilter filter, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         var result = new List<ContainerInfo>();
         if (System.IO.Directory.Exists(Directory))
         {
@@ -39,7 +44,7 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var info = TryRead(directory);
-                if (info is not null && (all || info.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Unknown)) result.Add(info);
+                if (info is not null && filter.Matches(info)) result.Add(info);
             }
         }
         IReadOnlyList<ContainerInfo> sorted = [.. result.OrderByDescending(i => i.Created)];

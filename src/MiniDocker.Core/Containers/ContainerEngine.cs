@@ -204,7 +204,7 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     /// <summary>
     /// The containers: this engine's live ones (as a collection), and every container of the root,
-    /// whichever engine started it, through <see cref="ContainerCollection.ListAsync"/> and the rest.
+    /// whichever engine started it, through <see cref="ContainerCollection.ListAsync(ContainerFilter, CancellationToken)"/> and the rest.
     /// </summary>
     public ContainerCollection Containers { get; }
 

@@ -182,6 +182,8 @@ public sealed class CliTests(TestEnvironment env)
             var hostAddress = System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
             var viaHostAddress = hostAddress is null ? "no address" : TestNet.TryGet(hostAddress, port);
             var ps = await cli.RunAsync("ps");
+            var filtered = await cli.RunAsync("ps", "-q", "--filter", "name=we", "-f", "status=running");
+            var badFilter = await cli.RunAsync("ps", "-f", "colour=red");
             var clash = await cli.RunAsync("run", "-d", "--name", "web2", "-p", $"{port}:80", "--network", "webnet", "localhost/layered:1", "sleep", "60");
             var table = MiniDocker.Networking.Firewall.PortForwarding.TableName(run.Stdout.Trim()[..12]);
             var tablesWhileRunning = MiniDocker.Networking.Firewall.NetworkFirewall.Tables();
@@ -194,6 +196,8 @@ public sealed class CliTests(TestEnvironment env)
             Assert.Contains("hello-from-web", viaLoopback);
             Assert.Contains("hello-from-web", viaHostAddress);
             Assert.Contains($"0.0.0.0:{port}->80/tcp", ps.Stdout);
+            Assert.Equal(run.Stdout[..12] + "\n", filtered.Stdout);
+            Assert.Equal((125, "minidocker: The filter \"colour\" is not supported; use name, id, status, ancestor or label.\n"), (badFilter.ExitCode, badFilter.Stderr));
             Assert.Equal(125, clash.ExitCode);
             Assert.Contains($"Host port {port}/tcp is already published by container {run.Stdout.Trim()[..12]}", clash.Stderr);
             Assert.DoesNotContain("web2", (await cli.RunAsync("ps", "-a")).Stdout);

@@ -76,6 +76,33 @@ public sealed class ContainerStateTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Listing_with_a_filter_returns_the_containers_docker_ps_filter_would()
+    {
+        await using var test = env.CreateEngine();
+        await using var web = await test.Busybox(env.Rootfs).WithName("web-1").WithLabel("tier", "front").WithCommand("sleep", "30").StartAsync(Cancel);
+        await using var db = await test.Busybox(env.Rootfs).WithName("db-1").WithLabel("tier", "back").WithLabel("backup", "yes").WithCommand("sleep", "30").StartAsync(Cancel);
+        await using var done = await test.Busybox(env.Rootfs).WithName("web-job").WithLabel("tier", "front").WithCommand("true").StartAsync(Cancel);
+        await done.WaitAsync(Cancel);
+
+        async Task<string[]> Names(params string[] filters)
+        {
+            var filter = filters.Aggregate(new ContainerFilter(), (f, condition) => f.With(condition));
+            return [.. (await test.Engine.Containers.ListAsync(filter, Cancel)).Select(c => c.Name).Order()];
+        }
+
+        Assert.Equal(["db-1", "web-1"], await Names());
+        Assert.Equal(["web-1"], await Names("name=web"));
+        Assert.Equal(["web-job"], await Names("status=exited"));
+        Assert.Equal(["web-1"], await Names("label=tier=front"));
+        Assert.Equal(["web-1", "web-job"], [.. (await test.Engine.Containers.ListAsync(new ContainerFilter { All = true }.With("label=tier=front"), Cancel)).Select(c => c.Name).Order()]);
+        Assert.Equal(["db-1"], await Names("label=backup"));
+        Assert.Equal(["db-1"], await Names($"id={db.Id[..8]}"));
+        Assert.Empty(await Names("label=tier=middle"));
+        var bad = Assert.Throws<FormatException>(() => new ContainerFilter().With("colour=red"));
+        Assert.Contains("use name, id, status, ancestor or label", bad.Message);
+    }
+
+    [Fact]
     public async Task Creating_a_container_on_an_engines_own_network_or_with_a_wait_strategy_is_refused_with_what_to_do_instead()
     {
         await using var test = env.CreateEngine();
