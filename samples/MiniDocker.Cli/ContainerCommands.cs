@@ -158,7 +158,9 @@ internal sealed class ContainerCommands(ContainerEngine engine)
         }
         Display.Table(["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"],
             list.Select(c => (IReadOnlyList<string>)[
-                c.Id[..12], c.Image ?? "<rootfs>", "\"" + Display.Truncate(string.Join(' ', c.Command), 20) + "\"", Display.Ago(c.Created), Status(c), string.Join(", ", c.Ports), c.Name]));
+                c.Id[..12], c.Image ?? "<rootfs>", "\"" + Display.Truncate(string.Join(' ', c.Command), 20) + "\"", Display.Ago(c.Created), Status(c),
+                // As docker ps: an exited container publishes nothing.
+                c.Status is ContainerStatus.Running or ContainerStatus.Paused ? string.Join(", ", c.Ports) : "", c.Name]));
         return 0;
     }
 

@@ -23,13 +23,14 @@ public static class TestNet
         try
         {
             using var client = new TcpClient();
-            client.Connect(host, port);
+            // A dropped SYN would otherwise block for minutes of retries.
+            if (!client.ConnectAsync(host, port).Wait(TimeSpan.FromSeconds(3))) return null;
             using var stream = client.GetStream();
             stream.ReadTimeout = 5000;
             stream.Write("GET / HTTP/1.0\r\n\r\n"u8);
             return new StreamReader(stream).ReadToEnd();
         }
-        catch (Exception e) when (e is SocketException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is SocketException or IOException or InvalidOperationException or AggregateException)
         {
             return null;
         }

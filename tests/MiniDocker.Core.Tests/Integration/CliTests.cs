@@ -175,7 +175,8 @@ public sealed class CliTests(TestEnvironment env)
             int port = TestNet.FreePort();
             var create = await cli.RunAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "webnet");
             var run = await cli.RunAsync("run", "-d", "--name", "web", "-p", $"{port}:80", "--network", "webnet", "localhost/layered:1",
-                "sh", "-c", "mkdir /www && echo hello-from-web > /www/index.html && exec httpd -f -p 80 -h /www");
+                "sh", "-c", "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 80 -h /www");
+            Assert.True(run.ExitCode == 0, run.Stderr);
             // Neither the command's process nor an engine lives now: the kernel forwards the port.
             string? viaLoopback = null;
             await Eventually.TrueAsync(() => (viaLoopback = TestNet.TryGet(System.Net.IPAddress.Loopback, port))?.Contains("hello-from-web", StringComparison.Ordinal) == true);
