@@ -370,6 +370,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             if (definition.Detached && definition.PublishedPorts.Count > 0)
             {
                 forwarded = true;
+                attachments[0] = attachments[0] with { Hairpin = true };
                 PublishedPorts.Forward(id, attachments[0], definition.PublishedPorts);
             }
             if (attachments.Count > 0)

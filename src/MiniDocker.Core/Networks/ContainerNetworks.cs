@@ -289,6 +289,7 @@ public sealed class ContainerNetworks
         try
         {
             socket.SetMaster(hostEnd, attachment.Network.Bridge);
+            if (attachment.Hairpin) File.WriteAllText($"/sys/class/net/{hostEnd}/brport/hairpin_mode", "1");
             socket.SetUp(hostEnd);
             using var inside = RouteSocket.OpenIn($"/proc/{pid}/ns/net");
             inside.AddAddress(inner, attachment.Address, attachment.Network.Subnet.PrefixLength);

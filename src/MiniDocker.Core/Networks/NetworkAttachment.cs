@@ -6,4 +6,12 @@ namespace MiniDocker.Networks;
 /// <param name="Network">The network.</param>
 /// <param name="Address">The container's address.</param>
 /// <param name="Names">Its name, hostname and aliases.</param>
-public sealed record NetworkAttachment(ContainerNetwork Network, IPAddress Address, IReadOnlyList<string> Names);
+public sealed record NetworkAttachment(ContainerNetwork Network, IPAddress Address, IReadOnlyList<string> Names)
+{
+    /// <summary>
+    /// The bridge may send the container's own frames back to it (hairpin mode on its veth): a
+    /// container reaching its own published port through the host needs it once the kernel
+    /// forwards the port, since with bridge netfilter the rewritten frame leaves by the port it came in.
+    /// </summary>
+    internal bool Hairpin { get; init; }
+}

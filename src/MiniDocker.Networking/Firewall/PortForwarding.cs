@@ -32,10 +32,14 @@ public static class PortForwarding
             var protocol = port.Udp ? "udp" : "tcp";
             var destination = port.HostAddress is { } address && !address.Equals(System.Net.IPAddress.Any) ? $"ip daddr {address}" : "fib daddr type local";
             dnat.Append(CultureInfo.InvariantCulture, $"        {destination} {protocol} dport {port.HostPort} dnat to {port.Target}:{port.TargetPort}\n");
-            // Only these two are masqueraded: a client from elsewhere keeps its address, as with Docker.
-            var toContainer = $"ip daddr {port.Target} {protocol} dport {port.TargetPort} oifname \"{bridge}\" ct status dnat";
-            masquerade.Append(CultureInfo.InvariantCulture, $"        ip saddr 127.0.0.0/8 {toContainer} masquerade\n");
-            masquerade.Append(CultureInfo.InvariantCulture, $"        iifname \"{bridge}\" {toContainer} masquerade\n");
+            // Only these are masqueraded: a client from elsewhere keeps its address, as with Docker.
+            // Another container routed through the host, and the container itself (whose frame the
+            // bridge sends back bridged, not routed, when bridge netfilter is on): both would get
+            // the answer from the container's address instead of the one they called.
+            var toContainer = $"ip daddr {port.Target} {protocol} dport {port.TargetPort} ct status dnat";
+            masquerade.Append(CultureInfo.InvariantCulture, $"        ip saddr 127.0.0.0/8 {toContainer} oifname \"{bridge}\" masquerade\n");
+            masquerade.Append(CultureInfo.InvariantCulture, $"        iifname \"{bridge}\" {toContainer} oifname \"{bridge}\" masquerade\n");
+            masquerade.Append(CultureInfo.InvariantCulture, $"        ip saddr {port.Target} {toContainer} masquerade\n");
         }
         Nftables.Run($$"""
             table ip {{table}}

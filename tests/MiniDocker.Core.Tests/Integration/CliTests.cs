@@ -173,7 +173,8 @@ public sealed class CliTests(TestEnvironment env)
         await using (cli)
         {
             int port = TestNet.FreePort();
-            var create = await cli.RunAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "webnet");
+            var subnet = TestNet.UniqueSubnet();
+            var create = await cli.RunAsync("network", "create", "--subnet", subnet, "webnet");
             var run = await cli.RunAsync("run", "-d", "--name", "web", "-p", $"{port}:80", "--network", "webnet", "localhost/layered:1",
                 "sh", "-c", "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 80 -h /www");
             Assert.True(run.ExitCode == 0, run.Stderr);
@@ -182,6 +183,9 @@ public sealed class CliTests(TestEnvironment env)
             await Eventually.TrueAsync(() => (viaLoopback = TestNet.TryGet(System.Net.IPAddress.Loopback, port))?.Contains("hello-from-web", StringComparison.Ordinal) == true);
             var hostAddress = System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a));
             var viaHostAddress = hostAddress is null ? "no address" : TestNet.TryGet(hostAddress, port);
+            // The container itself, through the host (hairpin).
+            var gateway = subnet[..subnet.LastIndexOf('.')] + ".1";
+            var hairpin = await cli.RunAsync("exec", "web", "sh", "-c", $"printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 {gateway} {port}");
             var ps = await cli.RunAsync("ps");
             var filtered = await cli.RunAsync("ps", "-q", "--filter", "name=we", "-f", "status=running");
             var badFilter = await cli.RunAsync("ps", "-f", "colour=red");
@@ -196,6 +200,7 @@ public sealed class CliTests(TestEnvironment env)
             Assert.Equal((0, 0), (create.ExitCode, run.ExitCode));
             Assert.Contains("hello-from-web", viaLoopback);
             Assert.Contains("hello-from-web", viaHostAddress);
+            Assert.Contains("hello-from-web", hairpin.Stdout);
             Assert.Contains($"0.0.0.0:{port}->80/tcp", ps.Stdout);
             Assert.Equal(run.Stdout[..12] + "\n", filtered.Stdout);
             Assert.Equal((125, "minidocker: The filter \"colour\" is not supported; use name, id, status, ancestor or label.\n"), (badFilter.ExitCode, badFilter.Stderr));
