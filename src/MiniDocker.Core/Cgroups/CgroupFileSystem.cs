@@ -17,7 +17,7 @@ internal sealed unsafe class CgroupFileSystem : ICgroupFileSystem
     {
         try
         {
-            return File.ReadAllText(path);
+            return IO.SmallFile.ReadAllText(path);
         }
         catch (IOException e)
         {

@@ -360,7 +360,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             cgroup = Cgroup.Create(_cgroups.Value, cgroupPath, limits);
             Directory.CreateDirectory(directory);
             if (imageRoot is not null) await imageRoot.CreateAsync(Images, directory, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(directory, "config.json"), spec.ToJson(), cancellationToken).ConfigureAwait(false);
+            await spec.WriteAsync(Path.Combine(directory, "config.json"), cancellationToken).ConfigureAwait(false);
             foreach (var connection in definition.Networks)
             {
                 var names = new[] { name, spec.Hostname ?? id[..12] }.Concat(connection.Aliases).Distinct(StringComparer.Ordinal).ToList();

@@ -43,7 +43,7 @@ internal sealed class Reservation : IDisposable
     {
         try
         {
-            return File.ReadAllText(path).Trim();
+            return IO.SmallFile.ReadAllText(path).Trim();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -54,7 +54,7 @@ internal sealed class ExitRecord(string directory, ChildProcess? monitor) : IDis
         string text;
         try
         {
-            text = File.ReadAllText(Path.Combine(directory, FileName)).Trim();
+            text = IO.SmallFile.ReadAllText(Path.Combine(directory, FileName)).Trim();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -152,7 +152,8 @@ internal sealed class Stage0Launcher(ILogger logger)
 
     private static unsafe SafeFd WritePlan(SpawnPlan plan)
     {
-        var bytes = plan.Serialize();
+        using var writer = PlanWriter.Build(plan.Steps);
+        var bytes = writer.Written;
         int fd;
         fixed (byte* name = "minidocker-plan\0"u8)
             fd = LibC.memfd_create(name, 1 /* MFD_CLOEXEC */);

@@ -36,6 +36,14 @@ public sealed record RuntimeSpec
     /// <summary>Serializes this specification as an OCI <c>config.json</c> document.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, RuntimeSpecJsonContext.Default.RuntimeSpec);
 
+    /// <summary>Writes the document to a new file, as UTF-8 straight from the serializer's pooled buffers.</summary>
+    internal async Task WriteAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.None);
+        await using (file.ConfigureAwait(false))
+            await JsonSerializer.SerializeAsync(file, this, RuntimeSpecJsonContext.Default.RuntimeSpec, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Parses an OCI <c>config.json</c> document.</summary>
     /// <exception cref="FormatException">The document is not a valid runtime specification.</exception>
     public static RuntimeSpec FromJson(string json)

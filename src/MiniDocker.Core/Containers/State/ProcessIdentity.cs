@@ -17,7 +17,7 @@ internal static class ProcessIdentity
         string stat;
         try
         {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
+            stat = IO.SmallFile.ReadAllText($"/proc/{pid}/stat");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
         {
