@@ -89,6 +89,8 @@ internal sealed class CgroupV1Driver : ICgroupDriver
             _fs.WriteFile(Path.Join(dir, rule.Allow ? "devices.allow" : "devices.deny"), rule.ToString());
     }
 
+    public IReadOnlyList<string>? SelfJoinFiles(string group) => [.. Directories(group).Select(d => Path.Join(d, "tasks"))];
+
     public void AddProcess(string group, int pid)
     {
         foreach (var directory in Directories(group))

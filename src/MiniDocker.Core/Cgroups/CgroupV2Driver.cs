@@ -97,6 +97,8 @@ internal sealed class CgroupV2Driver : ICgroupDriver
         }
     }
 
+    public IReadOnlyList<string>? SelfJoinFiles(string group) => null;
+
     public void AddProcess(string group, int pid) =>
         _fs.WriteFile(Path.Join(_base, group, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture));
 

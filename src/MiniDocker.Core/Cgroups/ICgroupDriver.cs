@@ -20,6 +20,12 @@ internal interface ICgroupDriver
     /// <summary>Writes the limits that are set; unset values are left as they are.</summary>
     void Apply(string group, ResourceLimits limits);
 
+    /// <summary>
+    /// The files a single-threaded process writes "0" to, to move itself into the group (v1's
+    /// <c>tasks</c>, one per hierarchy); null where the group is joined otherwise (v2: clone3 into it).
+    /// </summary>
+    IReadOnlyList<string>? SelfJoinFiles(string group);
+
     /// <summary>Moves a process (all its threads) into the group.</summary>
     void AddProcess(string group, int pid);
 

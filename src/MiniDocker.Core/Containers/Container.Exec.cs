@@ -109,8 +109,8 @@ public sealed partial class Container
         var process = ExecProcess(command, options) with { Terminal = options.Tty };
         var namespaces = (Spec.Linux?.Namespaces ?? []).Select(n => NamespaceTypeExtensions.FromOciName(n.Type)).ToHashSet();
         var plan = SpawnPlanner.ForExec(Pid, namespaces, process, dieWithHost: !_definition.Detached,
-            Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null, Spec.Linux?.Seccomp, _definition.Landlock);
-        return _engine.Launcher.LaunchAsync(plan, stdio, ContainerEngine.JoinCgroup(Cgroup), cancellationToken);
+            Cgroup.Version == Cgroups.CgroupVersion.V2 ? Cgroup.Location : null, Spec.Linux?.Seccomp, _definition.Landlock, _engine.SelfJoin(Cgroup.Path));
+        return _engine.Launcher.LaunchAsync(plan, stdio, ContainerEngine.JoinCgroup(Cgroup, plan), cancellationToken);
     }
 
     private static FileStream ToStream(Interop.SafeFd fd, FileAccess access)

@@ -172,7 +172,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         using var stdout = OutputFile.OpenNull();
         using var stderr = OutputFile.OpenNull();
         return await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr),
-            OutsideSetup(container.Spec, container.Cgroup, container.Id, [.. container.Networks], imageRoot), cancellationToken).ConfigureAwait(false);
+            OutsideSetup(container.Spec, plan, container.Cgroup, container.Id, [.. container.Networks], imageRoot), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Takes charge of a running container another engine started (see <see cref="ContainerCollection.GetAsync"/>).</summary>
@@ -390,7 +390,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             if (definition.OpenStdin && definition.RestartPolicy.Mode != RestartMode.No) stdinForRestarts = stdin;
             else opened.Add(stdin);
 
-            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, cgroup, id, attachments, imageRoot), cancellationToken).ConfigureAwait(false);
+            var launched = await _launcher.LaunchAsync(plan, new StdioHandles(stdin, stdout, stderr), OutsideSetup(spec, plan, cgroup, id, attachments, imageRoot), cancellationToken).ConfigureAwait(false);
             foreach (var handle in opened) handle.Dispose();
 
             foreach (var proxy in proxies) proxy.Start(attachments[0].Address);
@@ -479,9 +479,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// What the host does while a new container's first process waits: id maps, the cgroup, and
     /// in a user namespace the (idmapped) rootfs tree that stage-0 receives after "go".
     /// </summary>
-    private Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, Cgroup cgroup, string id, List<NetworkAttachment> attachments, ImageRootfs? imageRoot)
+    private Stage0Launcher.OutsideSetup? OutsideSetup(RuntimeSpec spec, SpawnPlan plan, Cgroup cgroup, string id, List<NetworkAttachment> attachments, ImageRootfs? imageRoot)
     {
-        var join = WithNetworks(JoinCgroup(cgroup), id, attachments);
+        var join = WithNetworks(JoinCgroup(cgroup, plan), id, attachments);
         var linux = spec.Linux;
         bool ownUserNamespace = linux is not null && linux.Namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
         if (imageRoot is { Overlay: true })
@@ -527,8 +527,12 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// On cgroup v1 the host moves the child into its cgroup while stage-0 waits; on v2 the child
     /// was cloned into it (CLONE_INTO_CGROUP) and there is nothing to do.
     /// </summary>
-    internal static Stage0Launcher.OutsideSetup? JoinCgroup(Cgroup cgroup) =>
-        cgroup.Version == CgroupVersion.V2
+    /// <summary>The step by which stage-0 moves itself into a group, where the driver has one (v1).</summary>
+    internal JoinCgroupStep? SelfJoin(string group) => _cgroups.Value.SelfJoinFiles(group) is { } files ? new JoinCgroupStep(files) : null;
+
+    /// <summary>The host's part of joining the cgroup: none on v2 (clone3 into it) or when stage-0 joins it itself.</summary>
+    internal static Stage0Launcher.OutsideSetup? JoinCgroup(Cgroup cgroup, SpawnPlan plan) =>
+        cgroup.Version == CgroupVersion.V2 || plan.Steps.Any(s => s is JoinCgroupStep)
             ? null
             : (pid, _) =>
             {
@@ -561,7 +565,9 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Log: new LogStep(Path.Combine(directory, JsonLogFile.FileName), definition.LogMaxBytes, definition.LogMaxFiles,
                     definition.Detached ? null : _cgroups.Value.Describe($"{_cgroupParent}/{id}")),
                 // A detached container's end must be known with no engine alive to see it.
-                Monitor: definition.Detached ? new MonitorStep(directory) : null));
+                Monitor: definition.Detached ? new MonitorStep(directory) : null,
+                // A monitoring stage-0 outlives the clone, so it must stay out of the container's cgroup.
+                JoinCgroup: definition.Detached ? null : SelfJoin($"{_cgroupParent}/{id}")));
     }
 
     internal void Forget(Container container) => _containers.TryRemove(container.Id, out _);

@@ -35,4 +35,5 @@ internal enum PlanOpcode : uint
     WriteLsmAttribute = 30,
     Log = 31,
     Monitor = 32,
+    JoinCgroup = 33,
 }

@@ -8,5 +8,6 @@ namespace MiniDocker.Execution;
 /// <param name="Log">Where a log monitor writes the container's stdout and stderr (json-file lines); null keeps stdio as given.</param>
 /// <param name="RootfsFromHost">The host passes the root filesystem as a mount tree (an image's overlay) after "go".</param>
 /// <param name="Monitor">Stage-0 stays as the container's parent and records its exit there (a detached container); null leaves the host its parent.</param>
+/// <param name="JoinCgroup">Stage-0 moves itself into the container's cgroup (v1) before the clone; null when the host joins the child instead.</param>
 internal sealed record SpawnOptions(bool Init, bool DieWithHost, string? CgroupDirectory = null, Security.Landlock.LandlockPolicy? Landlock = null,
-    bool RootfsFromHost = false, LogStep? Log = null, MonitorStep? Monitor = null);
+    bool RootfsFromHost = false, LogStep? Log = null, MonitorStep? Monitor = null, JoinCgroupStep? JoinCgroup = null);

@@ -33,6 +33,8 @@ internal static class SpawnPlanner
         // First, while stage-0 is still in every namespace of the host: the monitor it forks stays there.
         if (options.Log is { } log && !process.Terminal) steps.Add(log);
         if (options.Monitor is { } monitor) steps.Add(monitor);
+        // Before any setns: the cgroup files are the host's paths.
+        if (options.JoinCgroup is { } join) steps.Add(join);
 
         var created = new List<NamespaceType>();
         foreach (var ns in linux.Namespaces)
@@ -107,11 +109,13 @@ internal static class SpawnPlanner
     /// <param name="cgroupDirectory">The container's cgroup v2 directory to clone into, or null.</param>
     /// <param name="seccomp">The container's seccomp filter, which exec'd processes get too.</param>
     /// <param name="landlock">The container's Landlock policy, which exec'd processes get too.</param>
+    /// <param name="joinCgroup">Stage-0 moves itself into the container's cgroup (v1) first, or null.</param>
     public static SpawnPlan ForExec(int containerPid, IReadOnlyCollection<NamespaceType> namespaces, ProcessSpec process, bool dieWithHost,
-        string? cgroupDirectory = null, LinuxSeccompSpec? seccomp = null, Security.Landlock.LandlockPolicy? landlock = null)
+        string? cgroupDirectory = null, LinuxSeccompSpec? seccomp = null, Security.Landlock.LandlockPolicy? landlock = null, JoinCgroupStep? joinCgroup = null)
     {
         SpecValidator.ValidateProcess(process);
         var steps = new List<PlanStep>();
+        if (joinCgroup is not null) steps.Add(joinCgroup);
         var inherited = new List<string>();
         foreach (var type in JoinOrder.Where(namespaces.Contains))
         {

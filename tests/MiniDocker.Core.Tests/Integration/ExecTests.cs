@@ -60,6 +60,21 @@ public sealed class ExecTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_execd_process_counts_in_the_containers_cgroup_and_its_stage0_does_not_stay_there()
+    {
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithCommand("sleep", "30").StartAsync(Cancel);
+        var before = (await container.GetStatsAsync(Cancel)).PidsCurrent;
+
+        await using var exec = await container.StartExecAsync(["sleep", "30"], cancellationToken: Cancel);
+        // stage-0 joins the cgroup, clones the exec'd process into it, and leaves; only the process stays.
+        await Eventually.TrueAsync(() => container.GetStatsAsync(Cancel).GetAwaiter().GetResult().PidsCurrent == before + 1);
+        var during = (await container.GetStatsAsync(Cancel)).PidsCurrent;
+
+        Assert.Equal((1UL, 2UL), (before, during));
+    }
+
+    [Fact]
     public async Task A_started_exec_streams_its_output_as_written_and_reads_its_stdin()
     {
         await using var test = env.CreateEngine();

@@ -116,6 +116,21 @@ public sealed class SpawnPlannerTests
     }
 
     [Fact]
+    public void Stage0_joins_the_cgroup_itself_after_forking_the_log_monitor_and_before_any_namespace_or_clone()
+    {
+        var join = new JoinCgroupStep(["/sys/fs/cgroup/pids/md/x/tasks", "/sys/fs/cgroup/memory/md/x/tasks"]);
+        var container = SpawnPlanner.ForContainer(new ContainerBuilder().WithRootfs("/").WithCommand("/bin/true").Build().Spec,
+            new SpawnOptions(Init: false, DieWithHost: true, Log: new LogStep("/tmp/x.log", 0, 1), JoinCgroup: join));
+        var exec = SpawnPlanner.ForExec(4242, [NamespaceType.Mount, NamespaceType.Pid], new ProcessSpec { Args = ["/bin/true"] }, dieWithHost: true, joinCgroup: join);
+
+        // The log monitor stays in the host's cgroup; the container is born in its own.
+        Assert.Equal([typeof(LogStep), typeof(JoinCgroupStep), typeof(CloneStep)], container.Steps.Take(3).Select(s => s.GetType()));
+        Assert.Same(join, exec.Steps[0]);
+        Assert.IsType<JoinNamespaceStep>(exec.Steps[1]);
+        Assert.Equal("write(\"0\") to \"/sys/fs/cgroup/pids/md/x/tasks\", \"/sys/fs/cgroup/memory/md/x/tasks\"", join.Describe());
+    }
+
+    [Fact]
     public void Exec_joins_the_user_namespace_first_and_the_mount_namespace_last()
     {
         var process = new ProcessSpec { Args = ["/bin/sh"], Env = ["PATH=/bin"] };
