@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using MiniDocker.Containers;
+
+namespace MiniDocker.Server.Api;
+
+/// <summary>The <c>/containers</c> endpoints.</summary>
+internal static class ContainerApi
+{
+    public static void MapContainers(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/containers/json", async (ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var all = Flag(request, "all");
+            var list = await engine.Containers.ListAsync(new ContainerFilter { All = all }, cancellationToken);
+            return Results.Json(list.Select(Summary));
+        });
+        app.MapPost("/containers/create", async (ContainerEngine engine, ServerContainers server, ServerOptions options, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            var create = new CreateRequest(document.RootElement);
+            var builder = await create.BuildAsync(engine, options, cancellationToken);
+            if (request.Query["name"].FirstOrDefault() is { Length: > 0 } name) builder = builder.WithName(name.TrimStart('/'));
+            var created = await engine.CreateAsync(builder.Build(), cancellationToken);
+            if (create.AutoRemove) server.MarkAutoRemove(created.Id);
+            return Results.Json(new { created.Id, Warnings = Array.Empty<string>() }, statusCode: StatusCodes.Status201Created);
+        });
+        app.MapGet("/containers/{id}/json", async (string id, ContainerEngine engine, ServerContainers server, CancellationToken cancellationToken) =>
+            Results.Json(Inspect(await engine.Containers.InspectAsync(id, cancellationToken), server)));
+        app.MapPost("/containers/{id}/start", async (string id, ContainerEngine engine, ServerContainers server, CancellationToken cancellationToken) =>
+        {
+            var info = await engine.Containers.InspectAsync(id, cancellationToken);
+            if (info.Status is ContainerStatus.Running or ContainerStatus.Paused) return Results.StatusCode(StatusCodes.Status304NotModified);
+            await server.StartAsync(info.Id, cancellationToken);
+            return Results.NoContent();
+        });
+        app.MapPost("/containers/{id}/stop", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var info = await engine.Containers.InspectAsync(id, cancellationToken);
+            if (info.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            var container = await engine.Containers.GetAsync(info.Id, cancellationToken);
+            TimeSpan? timeout = int.TryParse(request.Query["t"], CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+            await container.StopAsync(timeout, cancellationToken);
+            return Results.NoContent();
+        });
+        app.MapPost("/containers/{id}/kill", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var container = await RunningAsync(engine, id, cancellationToken);
+            var name = request.Query["signal"].FirstOrDefault() is { Length: > 0 } s ? s : "SIGKILL";
+            var signal = int.TryParse(name, CultureInfo.InvariantCulture, out var number) ? (Signal)number
+                : Enum.TryParse<Signal>(name.StartsWith("SIG", StringComparison.Ordinal) ? name : "SIG" + name, out var parsed) ? parsed
+                : throw ApiException.BadRequest($"Invalid signal: {name}");
+            await container.KillAsync(signal, cancellationToken);
+            return Results.NoContent();
+        });
+        app.MapPost("/containers/{id}/wait", async (string id, ContainerEngine engine, ServerContainers server, HttpContext context) =>
+        {
+            var info = await engine.Containers.InspectAsync(id, context.RequestAborted);
+            var condition = context.Request.Query["condition"].FirstOrDefault() ?? "not-running";
+            // The client sends this before it starts the container: the headers go now, the body at the exit.
+            context.Response.ContentType = "application/json";
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            int code;
+            if (info.Status == ContainerStatus.Exited && condition != "next-exit" && condition != "removed")
+            {
+                code = info.ExitCode ?? -1;
+            }
+            else
+            {
+                var container = await server.WhenStartedAsync(info.Id, context.RequestAborted);
+                code = (await container.WaitAsync(context.RequestAborted)).ExitCode;
+                if (condition == "removed" && server.IsAutoRemove(info.Id)) await server.WhenRemovedAsync(info.Id, context.RequestAborted);
+            }
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { StatusCode = code, Error = (object?)null }), context.RequestAborted);
+        });
+        app.MapPost("/containers/{id}/attach", async (string id, ContainerEngine engine, ServerContainers server, IHostApplicationLifetime lifetime, HttpContext context) =>
+        {
+            var info = await engine.Containers.InspectAsync(id, context.RequestAborted);
+            if (Flag(context.Request, "stdin")) throw ApiException.NotSupported("Attaching stdin");
+            var upgrade = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>();
+            if (upgrade is not { IsUpgradableRequest: true }) throw ApiException.BadRequest("Attach needs an upgraded connection (Connection: Upgrade, Upgrade: tcp).");
+            context.Response.Headers.ContentType = StreamFrames.MultiplexedContentType;
+            context.Response.Headers.Upgrade = "tcp";
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            server.Streaming(info.Id, done.Task);
+            try
+            {
+                await using var stream = await upgrade.UpgradeAsync();
+                // Not RequestAborted: a client that attaches no stdin shuts its side of the
+                // connection down at once and still reads. A client that is gone fails a write.
+                var token = lifetime.ApplicationStopping;
+                var container = await server.WhenStartedAsync(info.Id, token);
+                var options = new LogOptions { Stdout = Flag(context.Request, "stdout"), Stderr = Flag(context.Request, "stderr") };
+                await foreach (var line in container.FollowLogsAsync(options, token))
+                    await StreamFrames.WriteAsync(stream, line.Stream, line.Text, multiplexed: true, token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or MiniDockerException)
+            {
+                // The client went away, or the start failed (its own request reports why): the stream just ends.
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        });
+        app.MapGet("/containers/{id}/logs", async (string id, ContainerEngine engine, HttpContext context) =>
+        {
+            var request = context.Request;
+            var info = await engine.Containers.InspectAsync(id, context.RequestAborted);
+            if (!Flag(request, "stdout") && !Flag(request, "stderr")) throw ApiException.BadRequest("You must choose at least one stream");
+            var options = new LogOptions
+            {
+                Stdout = Flag(request, "stdout"),
+                Stderr = Flag(request, "stderr"),
+                Tail = int.TryParse(request.Query["tail"], CultureInfo.InvariantCulture, out var tail) ? tail : null,
+                Since = long.TryParse(request.Query["since"], CultureInfo.InvariantCulture, out var since) && since > 0 ? DateTimeOffset.FromUnixTimeSeconds(since) : null,
+            };
+            bool timestamps = Flag(request, "timestamps");
+            context.Response.ContentType = StreamFrames.MultiplexedContentType;
+            var lines = Flag(request, "follow") && info.Status is ContainerStatus.Running or ContainerStatus.Paused
+                ? (await engine.Containers.GetAsync(info.Id, context.RequestAborted)).FollowLogsAsync(options, context.RequestAborted)
+                : (await engine.Containers.GetLogsAsync(info.Id, options, context.RequestAborted)).ToAsyncEnumerable();
+            await foreach (var line in lines)
+                await StreamFrames.WriteAsync(context.Response.Body, line.Stream, timestamps ? line.WithTimestamp : line.Text, multiplexed: true, context.RequestAborted);
+        });
+        app.MapDelete("/containers/{id}", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var info = await engine.Containers.InspectAsync(id, cancellationToken);
+            if (info.Status is ContainerStatus.Running or ContainerStatus.Paused && !Flag(request, "force"))
+                throw ApiException.Conflict($"You cannot remove a running container {info.Id}. Stop the container before attempting removal or force remove");
+            await engine.Containers.RemoveAsync(info.Id, force: true, cancellationToken);
+            return Results.NoContent();
+        });
+    }
+
+    private static async Task<Container> RunningAsync(ContainerEngine engine, string id, CancellationToken cancellationToken)
+    {
+        var info = await engine.Containers.InspectAsync(id, cancellationToken);
+        if (info.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
+            throw ApiException.Conflict($"Container {info.Id} is not running");
+        return await engine.Containers.GetAsync(info.Id, cancellationToken);
+    }
+
+    private static bool Flag(HttpRequest request, string name) =>
+        request.Query[name].FirstOrDefault() is { } value && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
+
+    private static string State(ContainerInfo c) => c.Status switch
+    {
+        ContainerStatus.Running => "running",
+        ContainerStatus.Paused => "paused",
+        ContainerStatus.Created => "created",
+        ContainerStatus.Exited => "exited",
+        _ => "dead",
+    };
+
+    private static object Summary(ContainerInfo c) => new
+    {
+        c.Id,
+        Names = new[] { "/" + c.Name },
+        Image = c.Image ?? "",
+        ImageID = c.ImageId ?? "",
+        Command = string.Join(' ', c.Command),
+        Created = c.Created.ToUnixTimeSeconds(),
+        State = State(c),
+        Status = c.Status switch
+        {
+            ContainerStatus.Running => "Up " + Ago(c.StartedAt ?? c.Created),
+            ContainerStatus.Paused => "Up " + Ago(c.StartedAt ?? c.Created) + " (Paused)",
+            ContainerStatus.Exited => $"Exited ({c.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) {Ago(c.FinishedAt ?? c.Created)} ago",
+            ContainerStatus.Created => "Created",
+            _ => "Unknown",
+        },
+        Ports = c.Ports.Select(p => new { IP = p.HostAddress?.ToString() ?? "0.0.0.0", PrivatePort = p.ContainerPort, PublicPort = p.HostPort, Type = p.Protocol.ToString().ToLowerInvariant() }),
+        c.Labels,
+    };
+
+    private static object Inspect(ContainerInfo c, ServerContainers server) => new
+    {
+        c.Id,
+        Name = "/" + c.Name,
+        Created = c.Created.UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+        Path = c.Command.Count > 0 ? c.Command[0] : "",
+        Args = c.Command.Skip(1),
+        State = new
+        {
+            Status = State(c),
+            Running = c.Status == ContainerStatus.Running,
+            Paused = c.Status == ContainerStatus.Paused,
+            Restarting = false,
+            OOMKilled = false,
+            Dead = c.Status == ContainerStatus.Unknown,
+            Pid = c.Pid ?? 0,
+            ExitCode = c.ExitCode ?? 0,
+            Error = c.Error ?? "",
+            StartedAt = (c.StartedAt ?? DateTimeOffset.UnixEpoch).UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+            FinishedAt = (c.FinishedAt ?? DateTimeOffset.UnixEpoch).UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
+        },
+        Image = c.ImageId ?? "",
+        Config = new { Image = c.Image ?? "", Cmd = c.Command, c.Labels, Tty = false, OpenStdin = false },
+        HostConfig = new { AutoRemove = server.IsAutoRemove(c.Id) },
+    };
+
+    private static string Ago(DateTimeOffset time)
+    {
+        var span = DateTimeOffset.UtcNow - time;
+        return span.TotalSeconds < 60 ? $"{Math.Max(1, (int)span.TotalSeconds)} seconds"
+            : span.TotalMinutes < 60 ? $"{(int)span.TotalMinutes} minutes"
+            : span.TotalHours < 48 ? $"{(int)span.TotalHours} hours" : $"{(int)span.TotalDays} days";
+    }
+}

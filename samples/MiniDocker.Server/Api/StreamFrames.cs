@@ -1,0 +1,28 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace MiniDocker.Server.Api;
+
+/// <summary>
+/// Docker's multiplexed stream: each chunk behind an 8-byte header, its stream (1 stdout, 2 stderr)
+/// and its length big-endian, so one connection carries both outputs of a container without a terminal.
+/// </summary>
+internal static class StreamFrames
+{
+    public const string MultiplexedContentType = "application/vnd.docker.multiplexed-stream";
+    public const string RawContentType = "application/vnd.docker.raw-stream";
+
+    public static async Task WriteAsync(Stream output, MiniDocker.Containers.ContainerOutput stream, string text, bool multiplexed, CancellationToken cancellationToken)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        if (multiplexed)
+        {
+            var header = new byte[8];
+            header[0] = stream == MiniDocker.Containers.ContainerOutput.Stderr ? (byte)2 : (byte)1;
+            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), (uint)payload.Length);
+            await output.WriteAsync(header, cancellationToken);
+        }
+        await output.WriteAsync(payload, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+// minidocker-server: a subset of the Docker Engine API (1.41) on a unix socket, so that the
+// docker command line and Docker.DotNet drive MiniDocker unchanged.
+//   minidocker-server --socket /run/minidocker.sock [--group docker] [--root DIR] [--allow-privileged]
+using MiniDocker;
+using MiniDocker.Containers;
+using MiniDocker.Server;
+using MiniDocker.Server.Api;
+
+ServerOptions options;
+try
+{
+    options = ServerOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"minidocker-server: {e.Message}");
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+if (File.Exists(options.Socket)) File.Delete(options.Socket); // a socket file left by a server that died
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.ListenUnixSocket(options.Socket);
+    // Request bodies are small JSON documents here; anything larger is refused with 413.
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+});
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(services =>
+{
+    var engineOptions = new MiniDockerOptions();
+    if (options.Root is { } root) engineOptions.RootDirectory = root;
+    if (Environment.GetEnvironmentVariable("MINIDOCKER_CGROUP_PARENT") is { Length: > 0 } parent) engineOptions.CgroupParent = parent;
+    return new ContainerEngine(engineOptions, services.GetRequiredService<ILoggerFactory>());
+});
+builder.Services.AddSingleton<ServerContainers>();
+builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = null);
+
+var app = builder.Build();
+app.UseDockerErrors();
+app.UseApiVersionPrefix();
+app.UseRouting(); // after the prefix is gone, so routes see /containers/json
+app.MapSystem();
+app.MapContainers();
+app.MapImages();
+app.MapFallback((HttpContext context) =>
+    throw ApiException.NotSupported($"{context.Request.Method} {context.Request.Path}"));
+
+await app.StartAsync();
+SocketPermissions.Apply(options.Socket, options.Group);
+Console.WriteLine($"listening on unix://{options.Socket}");
+await app.WaitForShutdownAsync();
+await app.Services.GetRequiredService<ContainerEngine>().DisposeAsync();
+return 0;

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using MiniDocker.Tests.Infrastructure;
+
+namespace MiniDocker.Tests.Integration;
+
+/// <summary>minidocker-server driven by the unchanged docker command line, on a unix socket of its own.</summary>
+public sealed class DockerApiTests(TestEnvironment env)
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>A server on an engine root of its own, with localhost/layered:1 in it; disposing it stops the server and removes the root.</summary>
+    private sealed class Server : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly TestEngine _engine;
+
+        private Server(Process process, TestEngine engine, string socket)
+        {
+            _process = process;
+            _engine = engine;
+            Socket = socket;
+        }
+
+        public string Socket { get; }
+
+        public static async Task<Server> StartAsync(TestEnvironment env)
+        {
+            Require.Root();
+            var test = env.CreateEngine();
+            await env.ImportBusyboxAsync(test);
+            var socket = Path.Combine(test.Root, "docker.sock");
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { ServerAssembly(), "--socket", socket, "--root", test.Root })
+                start.ArgumentList.Add(arg);
+            start.Environment["MINIDOCKER_CGROUP_PARENT"] = env.CgroupParent;
+            var process = Process.Start(start)!;
+            var line = await process.StandardOutput.ReadLineAsync(Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+            if (line is null || !line.StartsWith("listening", StringComparison.Ordinal))
+                Assert.Fail($"minidocker-server did not start: {line}{await process.StandardError.ReadToEndAsync(Cancel)}");
+            return new Server(process, test, socket);
+        }
+
+        // tests/MiniDocker.Core.Tests/bin/<configuration>/<framework>/ → samples/MiniDocker.Server/bin/<configuration>/<framework>/
+        private static string ServerAssembly()
+        {
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+            var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            return Path.Combine(repository, "samples", "MiniDocker.Server", "bin", output.Parent.Name, output.Name, "minidocker-server.dll");
+        }
+
+        public async Task<Result> DockerAsync(params string[] args)
+        {
+            var start = new ProcessStartInfo(Require.Tool("docker", "docker.io")) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in args) start.ArgumentList.Add(arg);
+            start.Environment["DOCKER_HOST"] = "unix://" + Socket;
+            start.Environment["DOCKER_CONFIG"] = Path.Combine(_engine.Root, "docker-config"); // no user's settings
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync(Cancel);
+            var stderr = process.StandardError.ReadToEndAsync(Cancel);
+            await process.WaitForExitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+            return new Result(process.ExitCode, await stdout, await stderr);
+        }
+
+        public async Task<(int Status, string Body)> PostAsync(string path, string json)
+        {
+            using var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, token) =>
+                {
+                    var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                    await s.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket), token);
+                    return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
+                },
+            };
+            using var client = new HttpClient(handler) { BaseAddress = new Uri("http://docker") };
+            using var response = await client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Cancel);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Cancel));
+        }
+
+        /// <summary>Only the headers of a request whose body would be <paramref name="length"/> bytes: the server must answer from them.</summary>
+        public async Task<string> HeadersOnlyAsync(string path, long length)
+        {
+            using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            await s.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket), Cancel);
+            await s.SendAsync(System.Text.Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{"), Cancel);
+            var buffer = new byte[4096];
+            int n = await s.ReceiveAsync(buffer, Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, n);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.Kill(); // SIGKILL: its tied containers die with it, and the next engine cleans up
+            await _process.WaitForExitAsync(CancellationToken.None);
+            _process.Dispose();
+            await _engine.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_docker_client_runs_containers_reads_their_logs_stops_and_removes_them()
+    {
+        await using var server = await Server.StartAsync(env);
+
+        var version = await server.DockerAsync("version", "--format", "{{.Server.APIVersion}}");
+        var images = await server.DockerAsync("images", "--format", "{{.Repository}}:{{.Tag}}");
+        var ok = await server.DockerAsync("run", "--rm", "localhost/layered:1", "sh", "-c", "exit 0");
+        var failed = await server.DockerAsync("run", "--rm", "localhost/layered:1", "sh", "-c", "exit 3");
+        var missing = await server.DockerAsync("run", "--rm", "localhost/layered:1", "/bin/nope");
+        var detached = await server.DockerAsync("run", "-d", "--name", "ticker", "localhost/layered:1", "sh", "-c", "echo started; exec sleep 60");
+        string logs = "";
+        await Eventually.TrueAsync(() => (logs = server.DockerAsync("logs", "ticker").GetAwaiter().GetResult().Stdout) == "started\n");
+        var running = await server.DockerAsync("ps", "--format", "{{.Names}} {{.Status}}");
+        var stop = await server.DockerAsync("stop", "-t", "1", "ticker");
+        var exited = await server.DockerAsync("ps", "-a", "--format", "{{.Names}} {{.Status}}");
+        var rm = await server.DockerAsync("rm", "ticker");
+        var after = await server.DockerAsync("ps", "-a", "-q");
+
+        Assert.Equal((0, "1.41\n"), (version.ExitCode, version.Stdout));
+        Assert.Equal("localhost/layered:1\n", images.Stdout);
+        Assert.Equal(0, ok.ExitCode);
+        Assert.Equal(3, failed.ExitCode); // the exit code comes back through wait
+        Assert.Equal(127, missing.ExitCode); // as docker: a program that is not there
+        Assert.Contains("no such file or directory", missing.Stderr);
+        Assert.Equal(0, detached.ExitCode);
+        Assert.Matches("^[0-9a-f]{64}\n$", detached.Stdout);
+        Assert.StartsWith("ticker Up ", running.Stdout);
+        Assert.Equal((0, "ticker\n"), (stop.ExitCode, stop.Stdout));
+        Assert.StartsWith("ticker Exited (137)", exited.Stdout);
+        Assert.Equal(0, rm.ExitCode);
+        Assert.Equal("", after.Stdout); // --rm containers went too, the failed start included
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_dockers_error_shape_and_status()
+    {
+        await using var server = await Server.StartAsync(env);
+
+        var malformed = await server.PostAsync("/v1.41/containers/create", "{ not json");
+        var wrongType = await server.PostAsync("/v1.41/containers/create", """{"Image": "localhost/layered:1", "Cmd": 42}""");
+        var unsupported = await server.PostAsync("/v1.41/containers/create", """{"Image": "localhost/layered:1", "Healthcheck": {"Test": ["CMD", "true"]}}""");
+        var noImage = await server.PostAsync("/v1.41/containers/create", """{"Image": "localhost/nothing:1"}""");
+        var noContainer = await server.PostAsync("/v1.41/containers/0123456789ab/start", "");
+        var privileged = await server.PostAsync("/v1.41/containers/create", """{"Image": "localhost/layered:1", "HostConfig": {"Privileged": true}}""");
+        var tooLarge = await server.HeadersOnlyAsync("/v1.41/containers/create", 2 * 1024 * 1024);
+        var unknownEndpoint = await server.PostAsync("/v1.41/swarm/init", "{}");
+
+        Assert.Equal(400, malformed.Status);
+        Assert.StartsWith("{\"message\":", malformed.Body);
+        Assert.Equal((400, """{"message":"Cmd must be an array of strings."}"""), wrongType);
+        Assert.Equal((400, """{"message":"Healthcheck is not supported by minidocker-server."}"""), unsupported);
+        Assert.Equal((404, """{"message":"No such image: localhost/nothing:1"}"""), noImage);
+        Assert.Equal(404, noContainer.Status);
+        Assert.Equal(403, privileged.Status);
+        Assert.Contains("--allow-privileged", privileged.Body);
+        Assert.StartsWith("HTTP/1.1 413 ", tooLarge);
+        Assert.Contains("{\"message\":", tooLarge);
+        Assert.Equal((501, """{"message":"POST /swarm/init is not supported by minidocker-server."}"""), unknownEndpoint);
+    }
+}
