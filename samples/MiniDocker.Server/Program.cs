@@ -19,7 +19,8 @@ catch (ArgumentException e)
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-if (File.Exists(options.Socket)) File.Delete(options.Socket); // a socket file left by a server that died
+// Registered after Kestrel's own, so it is the one chosen for the unix socket.
+builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, MiniDocker.Server.Transport.HalfCloseTransportFactory>();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.ListenUnixSocket(options.Socket);

@@ -106,8 +106,8 @@ public sealed class DockerApiTests(TestEnvironment env)
 
         var version = await server.DockerAsync("version", "--format", "{{.Server.APIVersion}}");
         var images = await server.DockerAsync("images", "--format", "{{.Repository}}:{{.Tag}}");
-        var ok = await server.DockerAsync("run", "--rm", "localhost/layered:1", "sh", "-c", "exit 0");
-        var failed = await server.DockerAsync("run", "--rm", "localhost/layered:1", "sh", "-c", "exit 3");
+        var hello = await server.DockerAsync("run", "--rm", "localhost/layered:1", "echo", "hello");
+        var failed = await server.DockerAsync("run", "--rm", "localhost/layered:1", "sh", "-c", "echo out; echo err >&2; exit 3");
         var missing = await server.DockerAsync("run", "--rm", "localhost/layered:1", "/bin/nope");
         var detached = await server.DockerAsync("run", "-d", "--name", "ticker", "localhost/layered:1", "sh", "-c", "echo started; exec sleep 60");
         string logs = "";
@@ -120,8 +120,8 @@ public sealed class DockerApiTests(TestEnvironment env)
 
         Assert.Equal((0, "1.41\n"), (version.ExitCode, version.Stdout));
         Assert.Equal("localhost/layered:1\n", images.Stdout);
-        Assert.Equal(0, ok.ExitCode);
-        Assert.Equal(3, failed.ExitCode); // the exit code comes back through wait
+        Assert.Equal((0, "hello\n"), (hello.ExitCode, hello.Stdout)); // attached output, through the hijacked connection
+        Assert.Equal((3, "out\n", "err\n"), (failed.ExitCode, failed.Stdout, failed.Stderr)); // streams apart, the exit code through wait
         Assert.Equal(127, missing.ExitCode); // as docker: a program that is not there
         Assert.Contains("no such file or directory", missing.Stderr);
         Assert.Equal(0, detached.ExitCode);

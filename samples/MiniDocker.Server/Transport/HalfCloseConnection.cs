@@ -1,0 +1,123 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace MiniDocker.Server.Transport;
+
+/// <summary>
+/// One accepted connection as Kestrel sees it: a pair of pipes pumped to and from the socket. The
+/// client's FIN completes only what Kestrel reads; what Kestrel writes keeps flowing until Kestrel
+/// completes it, and only then is the socket shut down for sending.
+/// </summary>
+internal sealed class HalfCloseConnection : ConnectionContext
+{
+    private readonly Socket _socket;
+    private readonly Pipe _input = new();
+    private readonly Pipe _output = new();
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Task _receiving;
+    private readonly Task _sending;
+
+    public HalfCloseConnection(Socket socket, string id, EndPoint local)
+    {
+        _socket = socket;
+        ConnectionId = id;
+        LocalEndPoint = local;
+        RemoteEndPoint = local;
+        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+        ConnectionClosed = _closed.Token;
+        _receiving = ReceiveAsync();
+        _sending = SendAsync();
+    }
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+    public override IDuplexPipe Transport { get; set; }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        _output.Reader.CancelPendingRead();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _output.Writer.CompleteAsync();
+        await _input.Reader.CompleteAsync();
+        await Task.WhenAll(_receiving, _sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+        _closed.Dispose();
+        await base.DisposeAsync();
+    }
+
+    private async Task ReceiveAsync()
+    {
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var memory = _input.Writer.GetMemory(4096);
+                int n = await _socket.ReceiveAsync(memory, SocketFlags.None);
+                if (n == 0) break; // FIN: nothing more to read, but the answer may still be going out
+                _input.Writer.Advance(n);
+                var flushed = await _input.Writer.FlushAsync();
+                if (flushed.IsCompleted || flushed.IsCanceled) break;
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            error = new ConnectionResetException(e.Message, e);
+            await _closed.CancelAsync();
+        }
+        await _input.Writer.CompleteAsync(error);
+    }
+
+    private async Task SendAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _output.Reader.ReadAsync();
+                if (result.IsCanceled) break;
+                foreach (var segment in result.Buffer)
+                {
+                    for (int sent = 0; sent < segment.Length;)
+                        sent += await _socket.SendAsync(segment[sent..], SocketFlags.None);
+                }
+                _output.Reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) break;
+            }
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The client is gone: what Kestrel writes from now on fails, and the request ends.
+        }
+        finally
+        {
+            await _output.Reader.CompleteAsync();
+            await _closed.CancelAsync();
+        }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}
