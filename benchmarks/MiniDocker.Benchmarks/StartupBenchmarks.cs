@@ -18,6 +18,7 @@ public class StartupBenchmarks
     private ContainerEngine? _engine;
     private ContainerBuilder? _default;
     private ContainerBuilder? _withoutNetwork;
+    private ContainerBuilder? _bare;
     private ContainerBuilder? _withInit;
     private ContainerBuilder? _onBridge;
     private ContainerBuilder? _fromImage;
@@ -35,6 +36,7 @@ public class StartupBenchmarks
         _default = _engine.CreateContainer().WithRootfs(_rootfs.Path).WithCommand("/bin/true");
         _withoutNetwork = _default.WithNamespaces(NamespaceType.Pid, NamespaceType.Mount, NamespaceType.Uts, NamespaceType.Ipc);
         _withInit = _default.WithInit();
+        _bare = _default.WithPrivileged();
         var network = _engine.Networks.CreateAsync("bench", "10.188.0.0/16").GetAwaiter().GetResult();
         _onBridge = _default.WithNetwork(network);
         var image = _engine.Images.ImportFilesystemAsync(_rootfs.Path, "localhost/bench/busybox:1").GetAwaiter().GetResult();
@@ -58,6 +60,10 @@ public class StartupBenchmarks
     /// <summary>As above without the network namespace, the dearest one to create.</summary>
     [Benchmark]
     public Task<int> WithoutNetworkNamespace() => RunAsync(_withoutNetwork!);
+
+    /// <summary>Namespaces and a cgroup only: privileged, so no seccomp filter, capability bounds or masked paths.</summary>
+    [Benchmark]
+    public Task<int> BareNamespaces() => RunAsync(_bare!);
 
     /// <summary>With stage-0 staying as PID 1 (docker run --init).</summary>
     [Benchmark]
