@@ -7,6 +7,78 @@ internal static class ImageApi
 {
     public static void MapImages(this IEndpointRouteBuilder app)
     {
+        app.MapPost("/images/create", async (ContainerEngine engine, HttpContext context) =>
+        {
+            var request = context.Request;
+            if (request.Query["fromSrc"].Count > 0) throw ApiException.NotSupported("Importing an image with fromSrc");
+            var image = request.Query["fromImage"].FirstOrDefault() is { Length: > 0 } from ? from : throw ApiException.BadRequest("fromImage is required.");
+            var tag = request.Query["tag"].FirstOrDefault();
+            // A tag may come separately; a digest or a tag already in fromImage stays as it is.
+            var reference = tag is { Length: > 0 } && !image.Contains('@') && !image[(image.LastIndexOf('/') + 1)..].Contains(':')
+                ? $"{image}{(tag.StartsWith("sha256:", StringComparison.Ordinal) ? "@" : ":")}{tag}" : image;
+            context.Response.ContentType = "application/json";
+            await context.Response.StartAsync(context.RequestAborted);
+            var stream = new PullStream(context.Response.Body);
+            var pump = stream.PumpAsync(context.RequestAborted);
+            stream.Status($"Pulling from {reference}");
+            try
+            {
+                var pulled = await engine.Images.PullAsync(reference, stream, context.RequestAborted);
+                stream.Status($"Digest: {pulled.ManifestDigest}");
+                stream.Status($"Status: Image is up to date for {reference}");
+            }
+            catch (Exception e) when (e is MiniDockerException or HttpRequestException or IOException)
+            {
+                // The status line went out with the first progress: the failure travels in the stream, as dockerd's does.
+                stream.Error(e.Message);
+            }
+            finally
+            {
+                stream.Complete();
+            }
+            await pump;
+        });
+        app.MapGet("/images/{*name}", async (string name, ContainerEngine engine, CancellationToken cancellationToken) =>
+        {
+            if (!name.EndsWith("/json", StringComparison.Ordinal)) throw ApiException.NotSupported($"GET /images/{name}");
+            var image = await engine.Images.TryGetAsync(name[..^"/json".Length], cancellationToken)
+                ?? throw ApiException.NotFound($"No such image: {name[..^"/json".Length]}");
+            return Results.Json(new
+            {
+                Id = image.Id.ToString(),
+                RepoTags = image.Tags,
+                image.RepoDigests,
+                Created = image.Config.Created?.UtcDateTime.ToString("o", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                image.Size,
+                image.Config.Architecture,
+                image.Config.Os,
+                Config = image.Config.Config,
+                RootFS = new { Type = "layers", Layers = image.Config.RootFs.DiffIds.Select(d => d.ToString()) },
+            });
+        });
+        app.MapPost("/images/{*name}", async (string name, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            if (!name.EndsWith("/tag", StringComparison.Ordinal)) throw ApiException.NotSupported($"POST /images/{name}");
+            var repo = request.Query["repo"].FirstOrDefault() is { Length: > 0 } r ? r : throw ApiException.BadRequest("repo is required.");
+            var tag = request.Query["tag"].FirstOrDefault() is { Length: > 0 } t ? t : "latest";
+            await engine.Images.TagAsync(name[..^"/tag".Length], $"{repo}:{tag}", cancellationToken);
+            return Results.StatusCode(StatusCodes.Status201Created);
+        });
+        app.MapDelete("/images/{*name}", async (string name, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            bool force = request.Query["force"].FirstOrDefault() is "1" or "true";
+            MiniDocker.Images.ImageRemoval removal;
+            try
+            {
+                removal = await engine.Images.RemoveAsync(name, force, cancellationToken);
+            }
+            catch (MiniDocker.Images.ImageInUseException e)
+            {
+                throw ApiException.Conflict(e.Message);
+            }
+            return Results.Json(removal.Untagged.Select(t => (object)new { Untagged = t })
+                .Concat(removal.Deleted.Select(d => (object)new { Deleted = d.ToString() })));
+        });
         app.MapGet("/images/json", async (ContainerEngine engine, CancellationToken cancellationToken) =>
         {
             var images = await engine.Images.ListAsync(cancellationToken);

@@ -25,6 +25,9 @@ public sealed class DockerApiTests(TestEnvironment env)
 
         public string Socket { get; }
 
+        /// <summary>An engine on the server's root, for what the test prepares besides the API.</summary>
+        public MiniDocker.Containers.ContainerEngine Engine => _engine.Engine;
+
         public static async Task<Server> StartAsync(TestEnvironment env)
         {
             Require.Root();
@@ -131,6 +134,34 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.StartsWith("ticker Exited (137)", exited.Stdout);
         Assert.Equal(0, rm.ExitCode);
         Assert.Equal("", after.Stdout); // --rm containers went too, the failed start included
+    }
+
+    [Fact]
+    public async Task Docker_run_pulls_an_image_it_does_not_have_from_a_registry_then_runs_it()
+    {
+        await using var server = await Server.StartAsync(env);
+        await using var registry = await TestRegistry.StartAsync(env.Scratch);
+        var reference = $"{registry.Host}/busybox:1";
+        await server.Engine.Images.TagAsync("localhost/layered:1", reference, Cancel);
+        await server.Engine.Images.PushAsync(reference, cancellationToken: Cancel);
+        await server.Engine.Images.RemoveAsync(reference, cancellationToken: Cancel);
+        await server.Engine.Images.RemoveAsync("localhost/layered:1", cancellationToken: Cancel);
+
+        var run = await server.DockerAsync("run", "--rm", reference, "echo", "hello");
+        var images = await server.DockerAsync("images", "--format", "{{.Repository}}:{{.Tag}}");
+        var missing = await server.DockerAsync("pull", $"{registry.Host}/nothing:1");
+        var rmi = await server.DockerAsync("rmi", reference);
+        var after = await server.DockerAsync("images", "-q");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal("hello\n", run.Stdout);
+        Assert.Contains($"Unable to find image '{reference}' locally", run.Stderr);
+        Assert.Equal(reference + "\n", images.Stdout);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("nothing", missing.Stderr);
+        Assert.Equal(0, rmi.ExitCode);
+        Assert.Contains($"Untagged: {reference}", rmi.Stdout);
+        Assert.Equal("", after.Stdout);
     }
 
     [Fact]
