@@ -36,6 +36,7 @@ builder.Services.AddSingleton(services =>
     return new ContainerEngine(engineOptions, services.GetRequiredService<ILoggerFactory>());
 });
 builder.Services.AddSingleton<ServerContainers>();
+builder.Services.AddSingleton<ServerExecs>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = null);
 
 var app = builder.Build();
@@ -45,6 +46,7 @@ app.UseRouting(); // after the prefix is gone, so routes see /containers/json
 app.MapSystem();
 app.MapContainers();
 app.MapImages();
+app.MapExec();
 app.MapFallback((HttpContext context) =>
     throw ApiException.NotSupported($"{context.Request.Method} {context.Request.Path}"));
 

@@ -12,9 +12,11 @@ internal static class StreamFrames
     public const string MultiplexedContentType = "application/vnd.docker.multiplexed-stream";
     public const string RawContentType = "application/vnd.docker.raw-stream";
 
-    public static async Task WriteAsync(Stream output, MiniDocker.Containers.ContainerOutput stream, string text, bool multiplexed, CancellationToken cancellationToken)
+    public static Task WriteAsync(Stream output, MiniDocker.Containers.ContainerOutput stream, string text, bool multiplexed, CancellationToken cancellationToken) =>
+        WriteAsync(output, stream, Encoding.UTF8.GetBytes(text), multiplexed, cancellationToken);
+
+    public static async Task WriteAsync(Stream output, MiniDocker.Containers.ContainerOutput stream, ReadOnlyMemory<byte> payload, bool multiplexed, CancellationToken cancellationToken)
     {
-        var payload = Encoding.UTF8.GetBytes(text);
         if (multiplexed)
         {
             var header = new byte[8];

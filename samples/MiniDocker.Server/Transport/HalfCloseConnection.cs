@@ -67,6 +67,7 @@ internal sealed class HalfCloseConnection : ConnectionContext
         Exception? error = null;
         try
         {
+            await ReceiveFirstRequestAsync();
             while (true)
             {
                 var memory = _input.Writer.GetMemory(4096);
@@ -83,6 +84,28 @@ internal sealed class HalfCloseConnection : ConnectionContext
             await _closed.CancelAsync();
         }
         await _input.Writer.CompleteAsync(error);
+    }
+
+    /// <summary>The first request goes through <see cref="UpgradeBodyShim"/> before Kestrel reads it.</summary>
+    private async Task ReceiveFirstRequestAsync()
+    {
+        var received = new List<byte>();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int n = await _socket.ReceiveAsync(buffer, SocketFlags.None);
+            if (n == 0)
+            {
+                if (received.Count > 0) await _input.Writer.WriteAsync(received.ToArray());
+                return;
+            }
+            received.AddRange(buffer.AsSpan(0, n));
+            if (UpgradeBodyShim.TryRewrite(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(received)) is { } ready)
+            {
+                await _input.Writer.WriteAsync(ready);
+                return;
+            }
+        }
     }
 
     private async Task SendAsync()

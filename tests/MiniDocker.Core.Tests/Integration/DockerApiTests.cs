@@ -116,6 +116,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         string logs = "";
         await Eventually.TrueAsync(() => (logs = server.DockerAsync("logs", "ticker").GetAwaiter().GetResult().Stdout) == "started\n");
         var running = await server.DockerAsync("ps", "--format", "{{.Names}} {{.Status}}");
+        var exec = await server.DockerAsync("exec", "-e", "WHO=exec", "ticker", "sh", "-c", "echo $WHO in $(hostname); echo oops >&2; exit 4");
         var stop = await server.DockerAsync("stop", "-t", "1", "ticker");
         var exited = await server.DockerAsync("ps", "-a", "--format", "{{.Names}} {{.Status}}");
         var rm = await server.DockerAsync("rm", "ticker");
@@ -130,6 +131,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.Equal(0, detached.ExitCode);
         Assert.Matches("^[0-9a-f]{64}\n$", detached.Stdout);
         Assert.StartsWith("ticker Up ", running.Stdout);
+        Assert.Equal((4, $"exec in {detached.Stdout[..12]}\n", "oops\n"), (exec.ExitCode, exec.Stdout, exec.Stderr));
         Assert.Equal((0, "ticker\n"), (stop.ExitCode, stop.Stdout));
         Assert.StartsWith("ticker Exited (137)", exited.Stdout);
         Assert.Equal(0, rm.ExitCode);
