@@ -47,6 +47,7 @@ app.MapSystem();
 app.MapContainers();
 app.MapImages();
 app.MapExec();
+app.MapNetworks();
 app.MapFallback((HttpContext context) =>
     throw ApiException.NotSupported($"{context.Request.Method} {context.Request.Path}"));
 

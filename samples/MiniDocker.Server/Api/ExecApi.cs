@@ -59,8 +59,9 @@ internal static class ExecApi
             var exec = await container.StartExecAsync(record.Command, record.Options, context.RequestAborted);
             record.Running = true;
             record.Pid = exec.Pid;
-            _ = RecordExitAsync(exec, record);
+            _ = RecordExitAsync(exec, record, disposeWhenDone: detach);
             if (detach) return;
+            await using var attached = exec; // released once its output is all copied, not at its exit
 
             var upgrade = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>();
             if (upgrade is not { IsUpgradableRequest: true }) throw ApiException.BadRequest("Starting an attached exec needs an upgraded connection (Connection: Upgrade, Upgrade: tcp).");
@@ -106,7 +107,7 @@ internal static class ExecApi
         });
     }
 
-    private static async Task RecordExitAsync(ContainerExec exec, ExecRecord record)
+    private static async Task RecordExitAsync(ContainerExec exec, ExecRecord record, bool disposeWhenDone)
     {
         try
         {
@@ -115,7 +116,7 @@ internal static class ExecApi
         finally
         {
             record.Running = false;
-            await exec.DisposeAsync();
+            if (disposeWhenDone) await exec.DisposeAsync();
         }
     }
 

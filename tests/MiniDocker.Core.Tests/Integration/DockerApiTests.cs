@@ -98,6 +98,11 @@ public sealed class DockerApiTests(TestEnvironment env)
             _process.Kill(); // SIGKILL: its tied containers die with it, and the next engine cleans up
             await _process.WaitForExitAsync(CancellationToken.None);
             _process.Dispose();
+            // What the commands left: containers, then the (persistent) networks they were on.
+            foreach (var c in await Engine.Containers.ListAsync(all: true, CancellationToken.None))
+                await Engine.Containers.RemoveAsync(c.Id, force: true, CancellationToken.None);
+            foreach (var network in await Engine.Networks.ListAsync(CancellationToken.None))
+                await Engine.Networks.RemoveAsync(network.Name, CancellationToken.None);
             await _engine.DisposeAsync();
         }
     }
@@ -163,6 +168,31 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.Contains("nothing", missing.Stderr);
         Assert.Equal(0, rmi.ExitCode);
         Assert.Contains($"Untagged: {reference}", rmi.Stdout);
+        Assert.Equal("", after.Stdout);
+    }
+
+    [Fact]
+    public async Task Containers_on_a_network_made_through_the_api_reach_each_other_by_name()
+    {
+        await using var server = await Server.StartAsync(env);
+
+        var create = await server.DockerAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "apinet");
+        var alpha = await server.DockerAsync("run", "-d", "--name", "alpha", "--network", "apinet", "localhost/layered:1", "sleep", "60");
+        var ping = await server.DockerAsync("run", "--rm", "--network", "apinet", "localhost/layered:1", "ping", "-c", "1", "-W", "2", "alpha");
+        var ls = await server.DockerAsync("network", "ls", "--format", "{{.Name}} {{.Driver}}");
+        var busy = await server.DockerAsync("network", "rm", "apinet");
+        await server.DockerAsync("rm", "-f", "alpha");
+        var rm = await server.DockerAsync("network", "rm", "apinet");
+        var after = await server.DockerAsync("network", "ls", "-q");
+
+        Assert.True(create.ExitCode == 0, create.Stderr);
+        Assert.Matches("^[0-9a-f]{64}\n$", create.Stdout);
+        Assert.True(alpha.ExitCode == 0, alpha.Stderr);
+        Assert.True(ping.ExitCode == 0, $"ping by name failed: {ping.Stdout}{ping.Stderr}");
+        Assert.Contains("1 packets received", ping.Stdout);
+        Assert.Equal("apinet bridge\n", ls.Stdout);
+        Assert.NotEqual(0, busy.ExitCode);
+        Assert.Equal((0, "apinet\n"), (rm.ExitCode, rm.Stdout));
         Assert.Equal("", after.Stdout);
     }
 

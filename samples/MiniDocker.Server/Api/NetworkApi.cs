@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MiniDocker.Containers;
+
+namespace MiniDocker.Server.Api;
+
+/// <summary>
+/// <c>/networks</c>: bridge networks that outlive the server (persistent), as Docker's do. An id
+/// is derived from the name, so either finds a network.
+/// </summary>
+internal static class NetworkApi
+{
+    public static void MapNetworks(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/networks", async (ContainerEngine engine, CancellationToken cancellationToken) =>
+            Results.Json((await engine.Networks.ListAsync(cancellationToken)).Select(Describe)));
+        app.MapGet("/networks/{id}", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
+            Results.Json(Describe(await FindAsync(engine, id, cancellationToken))));
+        app.MapPost("/networks/create", async (ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            var body = document.RootElement;
+            var name = body.TryGetProperty("Name", out var n) && n.GetString() is { Length: > 0 } given ? given : throw ApiException.BadRequest("Name is required.");
+            if (body.TryGetProperty("Driver", out var driver) && driver.GetString() is { Length: > 0 } kind && kind != "bridge")
+                throw ApiException.NotSupported($"The network driver \"{kind}\"");
+            string? subnet = null;
+            if (body.TryGetProperty("IPAM", out var ipam) && ipam.TryGetProperty("Config", out var config) && config.ValueKind == JsonValueKind.Array)
+                subnet = config.EnumerateArray().Select(c => c.TryGetProperty("Subnet", out var s) ? s.GetString() : null).FirstOrDefault(s => !string.IsNullOrEmpty(s));
+            if (engine.Networks.Find(name) is not null) throw ApiException.Conflict($"network with name {name} already exists");
+            var network = subnet is not null
+                ? await engine.Networks.CreateAsync(name, subnet, persistent: true, cancellationToken)
+                : await CreateWithFreeSubnetAsync(engine, name, cancellationToken);
+            return Results.Json(new { Id = Id(network.Name), Warning = "" }, statusCode: StatusCodes.Status201Created);
+        });
+        app.MapDelete("/networks/{id}", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
+        {
+            var network = await FindAsync(engine, id, cancellationToken);
+            try
+            {
+                await engine.Networks.RemoveAsync(network.Name, cancellationToken);
+            }
+            catch (ContainerConfigurationException e)
+            {
+                throw ApiException.Conflict(e.Message); // containers are still on it
+            }
+            return Results.NoContent();
+        });
+    }
+
+    // Docker picks a free private range when none is given; so does this, from 10.90.0.0/24 up.
+    private static async Task<Networks.ContainerNetwork> CreateWithFreeSubnetAsync(ContainerEngine engine, string name, CancellationToken cancellationToken)
+    {
+        for (int third = 0; third < 256; third++)
+        {
+            try
+            {
+                return await engine.Networks.CreateAsync(name, $"10.90.{third}.0/24", persistent: true, cancellationToken);
+            }
+            catch (ContainerConfigurationException e) when (e.Message.Contains("overlaps", StringComparison.Ordinal))
+            {
+            }
+        }
+        throw ApiException.Conflict("No free subnet is left in 10.90.0.0/16; give one with --subnet.");
+    }
+
+    private static async Task<Networks.NetworkInfo> FindAsync(ContainerEngine engine, string idOrName, CancellationToken cancellationToken) =>
+        (await engine.Networks.ListAsync(cancellationToken)).FirstOrDefault(n => n.Name == idOrName || Id(n.Name).StartsWith(idOrName, StringComparison.Ordinal))
+        ?? throw ApiException.NotFound($"network {idOrName} not found");
+
+    private static string Id(string name) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("minidocker-network:" + name)));
+
+    private static object Describe(Networks.NetworkInfo n) => new
+    {
+        n.Name,
+        Id = Id(n.Name),
+        Driver = "bridge",
+        Scope = "local",
+        IPAM = new { Driver = "default", Config = new[] { new { Subnet = n.Subnet.ToString(), Gateway = n.Subnet.Gateway.ToString() } } },
+        Options = new Dictionary<string, string> { ["com.docker.network.bridge.name"] = n.Bridge },
+        Labels = new Dictionary<string, string>(),
+    };
+}
