@@ -48,6 +48,7 @@ app.MapContainers();
 app.MapImages();
 app.MapExec();
 app.MapNetworks();
+app.MapStats();
 app.MapFallback((HttpContext context) =>
     throw ApiException.NotSupported($"{context.Request.Method} {context.Request.Path}"));
 

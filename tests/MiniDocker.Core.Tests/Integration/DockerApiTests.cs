@@ -122,6 +122,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         await Eventually.TrueAsync(() => (logs = server.DockerAsync("logs", "ticker").GetAwaiter().GetResult().Stdout) == "started\n");
         var running = await server.DockerAsync("ps", "--format", "{{.Names}} {{.Status}}");
         var exec = await server.DockerAsync("exec", "-e", "WHO=exec", "ticker", "sh", "-c", "echo $WHO in $(hostname); echo oops >&2; exit 4");
+        var stats = await server.DockerAsync("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}} {{.MemUsage}}", "ticker");
         var stop = await server.DockerAsync("stop", "-t", "1", "ticker");
         var exited = await server.DockerAsync("ps", "-a", "--format", "{{.Names}} {{.Status}}");
         var rm = await server.DockerAsync("rm", "ticker");
@@ -137,6 +138,8 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.Matches("^[0-9a-f]{64}\n$", detached.Stdout);
         Assert.StartsWith("ticker Up ", running.Stdout);
         Assert.Equal((4, $"exec in {detached.Stdout[..12]}\n", "oops\n"), (exec.ExitCode, exec.Stdout, exec.Stderr));
+        Assert.True(stats.ExitCode == 0, stats.Stderr);
+        Assert.Matches(@"^ticker 1 [0-9.]+[KMG]?i?B / [0-9.]+[KMGT]iB\n$", stats.Stdout);
         Assert.Equal((0, "ticker\n"), (stop.ExitCode, stop.Stdout));
         Assert.StartsWith("ticker Exited (137)", exited.Stdout);
         Assert.Equal(0, rm.ExitCode);
