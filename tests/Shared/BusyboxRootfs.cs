@@ -4,7 +4,7 @@ namespace MiniDocker.Testing;
 
 /// <summary>
 /// A minimal root filesystem made from the host's static busybox: /bin/busybox with a link
-/// per applet, /etc/passwd and /etc/group, and the usual empty directories.
+/// per applet, /etc/passwd, /etc/group and /etc/nsswitch.conf, and the usual empty directories.
 /// </summary>
 public sealed class BusyboxRootfs : IDisposable
 {
@@ -39,6 +39,9 @@ public sealed class BusyboxRootfs : IDisposable
         File.WriteAllText(System.IO.Path.Combine(root, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\nuser:x:1000:1000:user:/home:/bin/sh\n");
         File.WriteAllText(System.IO.Path.Combine(root, "etc", "group"), "root:x:0:\ntty:x:5:\nnogroup:x:65534:\nuser:x:1000:\n");
         File.WriteAllText(System.IO.Path.Combine(root, "etc", "busybox-rootfs"), "this is the container's /etc\n");
+        // As images have it: names from /etc/hosts first. Without it glibc asks DNS first, and a
+        // resolver that answers "no such name" hides the network's other containers.
+        File.WriteAllText(System.IO.Path.Combine(root, "etc", "nsswitch.conf"), "hosts: files dns\n");
         return new BusyboxRootfs(root);
     }
 

@@ -62,9 +62,15 @@ internal static class ContainerApi
             await context.Response.StartAsync(context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
             int code;
-            if (info.Status == ContainerStatus.Exited && condition != "next-exit" && condition != "removed")
+            var live = engine.Containers.FirstOrDefault(c => c.Id == info.Id);
+            if (info.Status == ContainerStatus.Exited && live is null && condition != "next-exit" && condition != "removed")
             {
                 code = info.ExitCode ?? -1;
+            }
+            else if (live is not null && condition != "removed")
+            {
+                // Still this server's: its exit code is known once its exit has been handled, which may be a moment after the process ended.
+                code = (await live.WaitAsync(context.RequestAborted)).ExitCode;
             }
             else
             {

@@ -21,15 +21,17 @@ internal static class UpgradeBodyShim
     /// </summary>
     public static byte[]? TryRewrite(ReadOnlySpan<byte> received)
     {
-        int end = received.IndexOf("\r\n\r\n"u8);
+        // Some clients (Docker.DotNet's own handler) end header lines with a bare LF.
+        int crlf = received.IndexOf("\n\r\n"u8), lf = received.IndexOf("\n\n"u8);
+        int end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf : lf;
         if (end < 0) return received.Length > MaximumHead ? received.ToArray() : null;
+        int bodyStart = end + (end == crlf ? 3 : 2);
         var head = Encoding.ASCII.GetString(received[..end]);
-        var lines = head.Split("\r\n");
+        var lines = head.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         bool upgrade = lines.Any(l => l.StartsWith("Upgrade:", StringComparison.OrdinalIgnoreCase));
         var lengthLine = lines.FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
         if (!upgrade || lengthLine is null || !int.TryParse(lengthLine["Content-Length:".Length..].Trim(), out var length) || length <= 0 || length > MaximumBody)
             return received.ToArray();
-        int bodyStart = end + 4;
         if (received.Length < bodyStart + length) return null;
         var body = Convert.ToBase64String(received.Slice(bodyStart, length));
         var rewritten = string.Join("\r\n", lines.Where(l => !ReferenceEquals(l, lengthLine))) + $"\r\n{BodyHeader}: {body}\r\n\r\n";

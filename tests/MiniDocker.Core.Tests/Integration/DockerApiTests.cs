@@ -200,6 +200,34 @@ public sealed class DockerApiTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Docker_DotNet_creates_starts_waits_for_and_removes_a_container()
+    {
+        await using var server = await Server.StartAsync(env);
+        using var client = new Docker.DotNet.DockerClientConfiguration(new Uri("unix://" + server.Socket)).CreateClient();
+
+        var created = await client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters
+        {
+            Image = "localhost/layered:1",
+            Name = "dotnet-client",
+            Cmd = ["sh", "-c", "echo from docker.dotnet; exit 5"],
+            Labels = new Dictionary<string, string> { ["by"] = "docker.dotnet" },
+        }, Cancel);
+        var started = await client.Containers.StartContainerAsync(created.ID, new Docker.DotNet.Models.ContainerStartParameters(), Cancel);
+        var waited = await client.Containers.WaitContainerAsync(created.ID, Cancel);
+        var inspected = await client.Containers.InspectContainerAsync(created.ID, Cancel);
+        var listed = await client.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters { All = true }, Cancel);
+        await client.Containers.RemoveContainerAsync(created.ID, new Docker.DotNet.Models.ContainerRemoveParameters(), Cancel);
+        var after = await client.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters { All = true }, Cancel);
+
+        Assert.Matches("^[0-9a-f]{64}$", created.ID);
+        Assert.True(started);
+        Assert.Equal(5, waited.StatusCode);
+        Assert.Equal(("/dotnet-client", "exited", 5L), (inspected.Name, inspected.State.Status, inspected.State.ExitCode));
+        Assert.Equal("docker.dotnet", Assert.Single(listed).Labels["by"]);
+        Assert.Empty(after);
+    }
+
+    [Fact]
     public async Task Bad_requests_get_dockers_error_shape_and_status()
     {
         await using var server = await Server.StartAsync(env);
