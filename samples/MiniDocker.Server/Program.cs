@@ -24,6 +24,7 @@ builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListen
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.ListenUnixSocket(options.Socket);
+    if (options.Tcp is { } tcp) kestrel.Listen(tcp);
     // Request bodies are small JSON documents here; anything larger is refused with 413.
     kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
 });
@@ -41,6 +42,7 @@ builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Propert
 
 var app = builder.Build();
 app.UseDockerErrors();
+app.UseTcpToken(options);
 app.UseApiVersionPrefix();
 app.UseRouting(); // after the prefix is gone, so routes see /containers/json
 app.MapSystem();
@@ -54,7 +56,7 @@ app.MapFallback((HttpContext context) =>
 
 await app.StartAsync();
 SocketPermissions.Apply(options.Socket, options.Group);
-Console.WriteLine($"listening on unix://{options.Socket}");
+Console.WriteLine($"listening on unix://{options.Socket}{(options.Tcp is { } endpoint ? $" and tcp://{endpoint}" : "")}");
 await app.WaitForShutdownAsync();
 await app.Services.GetRequiredService<ContainerEngine>().DisposeAsync();
 return 0;

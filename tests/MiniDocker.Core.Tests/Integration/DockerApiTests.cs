@@ -28,14 +28,14 @@ public sealed class DockerApiTests(TestEnvironment env)
         /// <summary>An engine on the server's root, for what the test prepares besides the API.</summary>
         public MiniDocker.Containers.ContainerEngine Engine => _engine.Engine;
 
-        public static async Task<Server> StartAsync(TestEnvironment env)
+        public static async Task<Server> StartAsync(TestEnvironment env, params string[] extra)
         {
             Require.Root();
             var test = env.CreateEngine();
             await env.ImportBusyboxAsync(test);
             var socket = Path.Combine(test.Root, "docker.sock");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { ServerAssembly(), "--socket", socket, "--root", test.Root })
+            foreach (var arg in new[] { ServerAssembly(), "--socket", socket, "--root", test.Root }.Concat(extra))
                 start.ArgumentList.Add(arg);
             start.Environment["MINIDOCKER_CGROUP_PARENT"] = env.CgroupParent;
             var process = Process.Start(start)!;
@@ -46,7 +46,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         }
 
         // tests/MiniDocker.Core.Tests/bin/<configuration>/<framework>/ → samples/MiniDocker.Server/bin/<configuration>/<framework>/
-        private static string ServerAssembly()
+        public static string ServerAssembly()
         {
             var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
             var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
@@ -225,6 +225,45 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.Equal(("/dotnet-client", "exited", 5L), (inspected.Name, inspected.State.Status, inspected.State.ExitCode));
         Assert.Equal("docker.dotnet", Assert.Single(listed).Labels["by"]);
         Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task Over_tcp_only_a_client_with_the_token_gets_in_and_tcp_without_a_token_is_refused()
+    {
+        int port = TestNet.FreePort();
+        const string token = "a-token-of-sixteen-or-more";
+        await using var server = await Server.StartAsync(env, "--tcp", $"127.0.0.1:{port}", "--token", token);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        using var anonymous = await client.GetAsync("/v1.41/containers/json", Cancel);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1.41/containers/json") { Headers = { Authorization = new("Bearer", "not-the-token-at-all") } };
+        using var refused = await client.SendAsync(wrong, Cancel);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/v1.41/containers/json") { Headers = { Authorization = new("Bearer", token) } };
+        using var allowed = await client.SendAsync(right, Cancel);
+        var unixStillOpen = await server.DockerAsync("ps", "-q");
+        var noToken = await RefusedStartAsync("--tcp", $"127.0.0.1:{TestNet.FreePort()}");
+        var notLoopback = await RefusedStartAsync("--tcp", $"0.0.0.0:{TestNet.FreePort()}", "--token", token);
+
+        Assert.Equal(401, (int)anonymous.StatusCode);
+        Assert.Contains("bearer token", await anonymous.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(401, (int)refused.StatusCode);
+        Assert.Equal(200, (int)allowed.StatusCode);
+        Assert.Equal(0, unixStillOpen.ExitCode);
+        Assert.Contains("--tcp needs --token", noToken);
+        Assert.Contains("--tcp-beyond-loopback", notLoopback);
+    }
+
+    /// <summary>What the server says when it refuses to start with these options.</summary>
+    private static async Task<string> RefusedStartAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Server.ServerAssembly(), "--socket", Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N") + ".sock") }.Concat(args))
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync(Cancel);
+        await process.WaitForExitAsync(Cancel);
+        Assert.Equal(2, process.ExitCode);
+        return stderr;
     }
 
     [Fact]
