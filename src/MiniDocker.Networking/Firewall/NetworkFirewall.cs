@@ -22,10 +22,7 @@ public static class NetworkFirewall
     {
         ArgumentNullException.ThrowIfNull(subnet);
         var table = TableName(bridge);
-        Nftables.Run($$"""
-            table ip {{table}}
-            delete table ip {{table}}
-            table ip {{table}} {
+        Nftables.ReplaceTable(table, $$"""
                 chain postrouting {
                     type nat hook postrouting priority srcnat; policy accept;
                     ip saddr {{subnet}} iifname "{{bridge}}" oifname != "{{bridge}}" masquerade
@@ -34,7 +31,7 @@ public static class NetworkFirewall
                     type filter hook forward priority filter; policy accept;
                     iifname "md-*" iifname != "{{bridge}}" oifname "{{bridge}}" drop
                 }
-            }
+
             """);
         // Routing out of the bridge needs forwarding on; Docker and Podman turn it on the same way.
         File.WriteAllText("/proc/sys/net/ipv4/ip_forward", "1");
@@ -43,8 +40,7 @@ public static class NetworkFirewall
     /// <summary>Removes the network's table.</summary>
     public static void Remove(string bridge)
     {
-        var table = TableName(bridge);
-        Nftables.Run($"table ip {table}\ndelete table ip {table}\n");
+        Nftables.DeleteTable(TableName(bridge));
     }
 
     /// <summary>The MiniDocker tables present now (to clean up after a crashed engine).</summary>

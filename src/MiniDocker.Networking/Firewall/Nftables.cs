@@ -6,6 +6,16 @@ namespace MiniDocker.Networking.Firewall;
 /// <summary>Runs nftables commands through libnftables, in this process, with the library's own error text.</summary>
 public static class Nftables
 {
+    /// <summary>
+    /// Creates an ip table with <paramref name="chains"/> (nft syntax), replacing one of that name
+    /// in the same transaction: declaring it first makes the delete valid when there is none.
+    /// </summary>
+    public static void ReplaceTable(string table, string chains) =>
+        Run($"table ip {table}\ndelete table ip {table}\ntable ip {table} {{\n{chains}}}\n");
+
+    /// <summary>Removes an ip table, if there is one.</summary>
+    public static void DeleteTable(string table) => Run($"table ip {table}\ndelete table ip {table}\n");
+
     /// <summary>Runs commands in nft's syntax as one transaction; returns what nft would print.</summary>
     /// <exception cref="FirewallException">libnftables is missing or refused the commands.</exception>
     public static string Run(string commands)

@@ -41,10 +41,7 @@ public static class PortForwarding
             masquerade.Append(CultureInfo.InvariantCulture, $"        iifname \"{bridge}\" {toContainer} oifname \"{bridge}\" masquerade\n");
             masquerade.Append(CultureInfo.InvariantCulture, $"        ip saddr {port.Target} {toContainer} masquerade\n");
         }
-        Nftables.Run($$"""
-            table ip {{table}}
-            delete table ip {{table}}
-            table ip {{table}} {
+        Nftables.ReplaceTable(table, $$"""
                 chain prerouting {
                     type nat hook prerouting priority dstnat; policy accept;
             {{dnat}}    }
@@ -54,7 +51,7 @@ public static class PortForwarding
                 chain postrouting {
                     type nat hook postrouting priority srcnat; policy accept;
             {{masquerade}}    }
-            }
+
             """);
         // A packet from 127.0.0.1 may leave through the bridge only with route_localnet (Docker sets it the same way).
         File.WriteAllText($"/proc/sys/net/ipv4/conf/{bridge}/route_localnet", "1");
@@ -63,7 +60,6 @@ public static class PortForwarding
     /// <summary>Removes the owner's table, if there is one.</summary>
     public static void Remove(string owner)
     {
-        var table = TableName(owner);
-        Nftables.Run($"table ip {table}\ndelete table ip {table}\n");
+        Nftables.DeleteTable(TableName(owner));
     }
 }
