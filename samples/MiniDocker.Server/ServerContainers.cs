@@ -38,7 +38,7 @@ internal sealed class ServerContainers(ContainerEngine engine)
 
     /// <summary>Completes once a <c>--rm</c> container has been removed.</summary>
     public Task WhenRemovedAsync(string id, CancellationToken cancellationToken) =>
-        _removed.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(cancellationToken);
+        Removed(id).Task.WaitAsync(cancellationToken);
 
     public async Task StartAsync(string id, CancellationToken cancellationToken)
     {
@@ -55,7 +55,7 @@ internal sealed class ServerContainers(ContainerEngine engine)
             if (_autoRemove.TryRemove(id, out _))
             {
                 await engine.Containers.RemoveAsync(id, force: true, CancellationToken.None);
-                _removed.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                Removed(id).TrySetResult();
             }
             throw;
         }
@@ -75,9 +75,12 @@ internal sealed class ServerContainers(ContainerEngine engine)
         finally
         {
             _autoRemove.TryRemove(container.Id, out _);
-            _removed.GetOrAdd(container.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            Removed(container.Id).TrySetResult();
         }
     }
+
+    private TaskCompletionSource Removed(string id) =>
+        _removed.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     private TaskCompletionSource<Container> Started(string id) =>
         _started.GetOrAdd(id, _ => new TaskCompletionSource<Container>(TaskCreationOptions.RunContinuationsAsynchronously));

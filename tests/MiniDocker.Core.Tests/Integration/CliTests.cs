@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MiniDocker.Tests.Infrastructure;
 
 namespace MiniDocker.Tests.Integration;
@@ -8,7 +7,6 @@ public sealed class CliTests(TestEnvironment env)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     /// <summary>
     /// An engine root for one test's commands, with the layered busybox image loaded when asked;
@@ -18,19 +16,9 @@ public sealed class CliTests(TestEnvironment env)
     {
         public string Path { get; } = path;
 
-        public async Task<Result> RunAsync(params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "minidocker.dll"));
-            foreach (var arg in args) start.ArgumentList.Add(arg);
-            start.Environment["MINIDOCKER_ROOT"] = Path;
-            start.Environment["MINIDOCKER_CGROUP_PARENT"] = env.CgroupParent;
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync(Cancel);
-            var stderr = process.StandardError.ReadToEndAsync(Cancel);
-            await process.WaitForExitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
-            return new Result(process.ExitCode, await stdout, await stderr);
-        }
+        public Task<CommandResult> RunAsync(params string[] args) =>
+            Command.RunAsync("dotnet", [System.IO.Path.Combine(AppContext.BaseDirectory, "minidocker.dll"), .. args],
+                new Dictionary<string, string> { ["MINIDOCKER_ROOT"] = Path, ["MINIDOCKER_CGROUP_PARENT"] = env.CgroupParent });
 
         public async ValueTask DisposeAsync()
         {
@@ -49,11 +37,11 @@ public sealed class CliTests(TestEnvironment env)
     }
 
     /// <summary>A fresh root; with <paramref name="load"/>, `minidocker load` has put localhost/layered:1 in it.</summary>
-    private async Task<(CliRoot Cli, Result Load)> NewRootAsync(bool load = true)
+    private async Task<(CliRoot Cli, CommandResult Load)> NewRootAsync(bool load = true)
     {
         Require.Root();
         var cli = new CliRoot(env, Path.Combine(env.Scratch, "cli-" + Guid.NewGuid().ToString("N")[..8]));
-        if (!load) return (cli, new Result(0, "", ""));
+        if (!load) return (cli, new CommandResult(0, "", ""));
         var layout = Path.Combine(env.Scratch, "cli-image-" + Guid.NewGuid().ToString("N")[..8]);
         TestImages.Busybox(env.Rootfs).Write(layout, "localhost/layered:1");
         try
@@ -224,7 +212,7 @@ public sealed class CliTests(TestEnvironment env)
             int port = TestNet.FreePort();
             await cli.RunAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "shortnet");
             var run = await cli.RunAsync("run", "-d", "--name", "short", "-p", $"{port}:80", "--network", "shortnet", "localhost/layered:1", "sh", "-c", "sleep 1; exit 3");
-            var ps = new Result(0, "", "");
+            var ps = new CommandResult(0, "", "");
             await Eventually.TrueAsync(() => (ps = cli.RunAsync("ps", "-a").GetAwaiter().GetResult()).Stdout.Contains("Exited (3)", StringComparison.Ordinal));
             var killed = await cli.RunAsync("run", "-d", "--name", "killed", "localhost/layered:1", "sleep", "60");
             var kill = await cli.RunAsync("kill", "killed");

@@ -8,7 +8,6 @@ public sealed class DockerApiTests(TestEnvironment env)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     /// <summary>A server on an engine root of its own, with localhost/layered:1 in it; disposing it stops the server and removes the root.</summary>
     private sealed class Server : IAsyncDisposable
@@ -53,18 +52,12 @@ public sealed class DockerApiTests(TestEnvironment env)
             return Path.Combine(repository, "samples", "MiniDocker.Server", "bin", output.Parent.Name, output.Name, "minidocker-server.dll");
         }
 
-        public async Task<Result> DockerAsync(params string[] args)
-        {
-            var start = new ProcessStartInfo(Require.Tool("docker", "docker.io")) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in args) start.ArgumentList.Add(arg);
-            start.Environment["DOCKER_HOST"] = "unix://" + Socket;
-            start.Environment["DOCKER_CONFIG"] = Path.Combine(_engine.Root, "docker-config"); // no user's settings
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync(Cancel);
-            var stderr = process.StandardError.ReadToEndAsync(Cancel);
-            await process.WaitForExitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(60), Cancel);
-            return new Result(process.ExitCode, await stdout, await stderr);
-        }
+        public Task<CommandResult> DockerAsync(params string[] args) =>
+            Command.RunAsync(Require.Tool("docker", "docker.io"), args, new Dictionary<string, string>
+            {
+                ["DOCKER_HOST"] = "unix://" + Socket,
+                ["DOCKER_CONFIG"] = Path.Combine(_engine.Root, "docker-config"), // no user's settings
+            });
 
         public async Task<(int Status, string Body)> PostAsync(string path, string json)
         {
@@ -256,14 +249,9 @@ public sealed class DockerApiTests(TestEnvironment env)
     /// <summary>What the server says when it refuses to start with these options.</summary>
     private static async Task<string> RefusedStartAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Server.ServerAssembly(), "--socket", Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N") + ".sock") }.Concat(args))
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync(Cancel);
-        await process.WaitForExitAsync(Cancel);
-        Assert.Equal(2, process.ExitCode);
-        return stderr;
+        var result = await Command.RunAsync("dotnet", [Server.ServerAssembly(), "--socket", Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N") + ".sock"), .. args]);
+        Assert.Equal(2, result.ExitCode);
+        return result.Stderr;
     }
 
     [Fact]
