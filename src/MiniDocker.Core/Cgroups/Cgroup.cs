@@ -57,7 +57,8 @@ public sealed class Cgroup : IAsyncDisposable
 
     /// <summary>
     /// Creates the group; when another engine removed an (empty) parent between this one making
-    /// it and making the child, ENOENT says so, and the path is made again.
+    /// it and making the child, ENOENT (or ENODEV from a file opened just before) says so, and the
+    /// path is made again.
     /// </summary>
     private static void CreateRacing(ICgroupDriver driver, string relative)
     {
@@ -68,7 +69,7 @@ public sealed class Cgroup : IAsyncDisposable
                 driver.Create(relative);
                 return;
             }
-            catch (CgroupException e) when (e.Errno == Interop.Errno.ENOENT && attempt < 5)
+            catch (CgroupException e) when (e.Errno is Interop.Errno.ENOENT or Interop.Errno.ENODEV && attempt < 100)
             {
             }
         }

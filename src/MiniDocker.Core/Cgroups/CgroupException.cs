@@ -21,6 +21,9 @@ public sealed class CgroupException : MiniDockerException
     /// <summary>Creates the exception for a failed file operation.</summary>
     public CgroupException(string message, int errno) : base(message) => Errno = errno;
 
+    /// <summary>Creates the exception for a failed file operation, keeping its cause.</summary>
+    public CgroupException(string message, int errno, Exception innerException) : base(message, innerException) => Errno = errno;
+
     /// <summary>The errno the kernel returned, or 0.</summary>
     public int Errno { get; }
 }

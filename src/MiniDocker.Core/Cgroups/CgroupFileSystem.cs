@@ -19,6 +19,15 @@ internal sealed unsafe class CgroupFileSystem : ICgroupFileSystem
         {
             return IO.SmallFile.ReadAllText(path);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // ENOENT and ENODEV are how a caller learns that another engine removed the (empty) parent it was building in.
+            throw new CgroupException($"Reading {path} failed: {e.Message}", Errno.ENOENT, e);
+        }
+        catch (IOException e) when (e.HResult == Errno.ENODEV)
+        {
+            throw new CgroupException($"Reading {path} failed: {e.Message}", Errno.ENODEV, e);
+        }
         catch (IOException e)
         {
             throw new CgroupException($"Reading {path} failed: {e.Message}", e);

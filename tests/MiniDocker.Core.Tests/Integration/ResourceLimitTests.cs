@@ -209,4 +209,37 @@ public sealed class ResourceLimitTests(TestEnvironment env)
         await sleeper.WaitForExitAsync(Cancel);
         Assert.Empty(cgroup.GetProcesses());
     }
+
+    [Fact]
+    public async Task A_cgroup_is_made_even_while_another_engine_removes_its_empty_parent()
+    {
+        // Engines sharing a parent remove it when they finish; one that is just making a child in
+        // it must make the parent again, not fail (seen when CLI processes shared a parent).
+        Require.Root();
+        var parent = $"{env.CgroupParent}/shared-{Guid.NewGuid():N}";
+        using var stop = new CancellationTokenSource();
+        var remover = Task.Run(() =>
+        {
+            // Far more often than engines end, but not a tight loop that no creator could outrun.
+            while (!stop.IsCancellationRequested)
+            {
+                CgroupDrivers.Host.Delete(parent);
+                Thread.Sleep(1);
+            }
+        }, Cancel);
+        try
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                await using var child = Cgroup.Create($"{parent}/child-{i}", new ResourceLimits { PidsLimit = 10 });
+                Assert.True(Directory.Exists(child.Location));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await remover;
+            CgroupDrivers.Host.Delete(parent);
+        }
+    }
 }
