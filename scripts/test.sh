@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need (a C compiler for stage-0, a static busybox for the test
 # root filesystems, libnftables for bridge networks, a real registry, skopeo and htpasswd
-# for the image tests, the docker client for the API tests), then runs the whole test suite. Run it as root: the integration tests
+# for the image tests, the docker client for the API tests, chromium for the dashboard test), then runs the whole test suite. Run it as root: the integration tests
 # create namespaces, mounts and containers. Under CI=true a missing requirement fails its
 # test instead of skipping it.
 set -euo pipefail
@@ -23,6 +23,8 @@ command -v skopeo >/dev/null 2>&1 || packages+=(skopeo)
 command -v htpasswd >/dev/null 2>&1 || packages+=(apache2-utils)
 # The Docker API tests drive minidocker-server with the real docker command line.
 command -v docker >/dev/null 2>&1 || packages+=(docker.io)
+# The dashboard tests drive the server's web page in headless Chromium.
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 if [ ${#packages[@]} -gt 0 ]; then
     if [ "$(id -u)" -ne 0 ]; then

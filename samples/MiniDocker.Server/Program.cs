@@ -5,6 +5,7 @@ using MiniDocker;
 using MiniDocker.Containers;
 using MiniDocker.Server;
 using MiniDocker.Server.Api;
+using MiniDocker.Server.Dashboard;
 
 ServerOptions options;
 try
@@ -38,6 +39,8 @@ builder.Services.AddSingleton(services =>
 });
 builder.Services.AddSingleton<ServerContainers>();
 builder.Services.AddSingleton<ServerExecs>();
+builder.Services.AddSingleton<MiniDocker.Server.Events.ServerEvents>();
+builder.Services.AddHostedService(services => services.GetRequiredService<MiniDocker.Server.Events.ServerEvents>());
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = null);
 
 var app = builder.Build();
@@ -45,8 +48,14 @@ app.UseDockerErrors();
 app.UseTcpToken(options);
 app.UseApiVersionPrefix();
 app.UseRouting(); // after the prefix is gone, so routes see /containers/json
+app.UseWebSockets();
 app.MapSystem();
 app.MapContainers();
+app.MapContainerControl();
+app.MapAttachWebSocket();
+app.MapEvents();
+app.MapDashboard();
+app.MapStatsWebSocket();
 app.MapImages();
 app.MapExec();
 app.MapNetworks();

@@ -31,4 +31,7 @@ internal sealed record ExecRecord(string Id, string ContainerId, IReadOnlyList<s
     public int? ExitCode { get; set; }
 
     public int Pid { get; set; }
+
+    /// <summary>While it runs: the exec itself, for resizing its terminal.</summary>
+    public Containers.ContainerExec? Exec { get; set; }
 }

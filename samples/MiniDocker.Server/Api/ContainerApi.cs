@@ -11,8 +11,13 @@ internal static class ContainerApi
     {
         app.MapGet("/containers/json", async (ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
         {
-            var all = Flag(request, "all");
-            var list = await engine.Containers.ListAsync(new ContainerFilter { All = all }, cancellationToken);
+            var filter = new ContainerFilter { All = request.Flag("all") };
+            foreach (var (key, values) in DockerFilters.Parse(request, "name", "id", "status", "ancestor", "label"))
+            {
+                if (values.Count > 1 && key != "label") throw ApiException.NotSupported($"More than one {key} filter");
+                foreach (var value in values) filter = filter.With($"{key}={value}");
+            }
+            var list = await engine.Containers.ListAsync(filter, cancellationToken);
             return Results.Json(list.Select(Summary));
         });
         app.MapPost("/containers/create", async (ContainerEngine engine, ServerContainers server, ServerOptions options, HttpRequest request, CancellationToken cancellationToken) =>
@@ -83,7 +88,7 @@ internal static class ContainerApi
         app.MapPost("/containers/{id}/attach", async (string id, ContainerEngine engine, ServerContainers server, IHostApplicationLifetime lifetime, HttpContext context) =>
         {
             var info = await engine.Containers.InspectAsync(id, context.RequestAborted);
-            if (Flag(context.Request, "stdin")) throw ApiException.NotSupported("Attaching stdin");
+            if (context.Request.Flag("stdin")) throw ApiException.NotSupported("Attaching stdin");
             var upgrade = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>();
             if (upgrade is not { IsUpgradableRequest: true }) throw ApiException.BadRequest("Attach needs an upgraded connection (Connection: Upgrade, Upgrade: tcp).");
             context.Response.Headers.ContentType = StreamFrames.MultiplexedContentType;
@@ -93,11 +98,12 @@ internal static class ContainerApi
             try
             {
                 await using var stream = await upgrade.UpgradeAsync();
-                // Not RequestAborted: a client that attaches no stdin shuts its side of the
-                // connection down at once and still reads. A client that is gone fails a write.
-                var token = lifetime.ApplicationStopping;
+                // A client that attaches no stdin shuts its side of the connection down at once and
+                // still reads; the transport aborts the request only once the client has hung up.
+                using var ended = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping, context.RequestAborted);
+                var token = ended.Token;
                 var container = await server.WhenStartedAsync(info.Id, token);
-                var options = new LogOptions { Stdout = Flag(context.Request, "stdout"), Stderr = Flag(context.Request, "stderr") };
+                var options = new LogOptions { Stdout = context.Request.Flag("stdout"), Stderr = context.Request.Flag("stderr") };
                 await foreach (var line in container.FollowLogsAsync(options, token))
                     await StreamFrames.WriteAsync(stream, line.Stream, line.Text, multiplexed: true, token);
             }
@@ -114,17 +120,17 @@ internal static class ContainerApi
         {
             var request = context.Request;
             var info = await engine.Containers.InspectAsync(id, context.RequestAborted);
-            if (!Flag(request, "stdout") && !Flag(request, "stderr")) throw ApiException.BadRequest("You must choose at least one stream");
+            if (!request.Flag("stdout") && !request.Flag("stderr")) throw ApiException.BadRequest("You must choose at least one stream");
             var options = new LogOptions
             {
-                Stdout = Flag(request, "stdout"),
-                Stderr = Flag(request, "stderr"),
+                Stdout = request.Flag("stdout"),
+                Stderr = request.Flag("stderr"),
                 Tail = int.TryParse(request.Query["tail"], CultureInfo.InvariantCulture, out var tail) ? tail : null,
                 Since = long.TryParse(request.Query["since"], CultureInfo.InvariantCulture, out var since) && since > 0 ? DateTimeOffset.FromUnixTimeSeconds(since) : null,
             };
-            bool timestamps = Flag(request, "timestamps");
+            bool timestamps = request.Flag("timestamps");
             context.Response.ContentType = StreamFrames.MultiplexedContentType;
-            var lines = Flag(request, "follow") && info.Status is ContainerStatus.Running or ContainerStatus.Paused
+            var lines = request.Flag("follow") && info.Status is ContainerStatus.Running or ContainerStatus.Paused
                 ? (await engine.Containers.GetAsync(info.Id, context.RequestAborted)).FollowLogsAsync(options, context.RequestAborted)
                 : (await engine.Containers.GetLogsAsync(info.Id, options, context.RequestAborted)).ToAsyncEnumerable();
             await foreach (var line in lines)
@@ -133,7 +139,7 @@ internal static class ContainerApi
         app.MapDelete("/containers/{id}", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
         {
             var info = await engine.Containers.InspectAsync(id, cancellationToken);
-            if (info.Status is ContainerStatus.Running or ContainerStatus.Paused && !Flag(request, "force"))
+            if (info.Status is ContainerStatus.Running or ContainerStatus.Paused && !request.Flag("force"))
                 throw ApiException.Conflict($"You cannot remove a running container {info.Id}. Stop the container before attempting removal or force remove");
             await engine.Containers.RemoveAsync(info.Id, force: true, cancellationToken);
             return Results.NoContent();
@@ -147,9 +153,6 @@ internal static class ContainerApi
             throw ApiException.Conflict($"Container {info.Id} is not running");
         return await engine.Containers.GetAsync(info.Id, cancellationToken);
     }
-
-    private static bool Flag(HttpRequest request, string name) =>
-        request.Query[name].FirstOrDefault() is { } value && (value == "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase));
 
     private static string State(ContainerInfo c) => c.Status switch
     {

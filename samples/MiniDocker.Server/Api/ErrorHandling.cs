@@ -34,6 +34,7 @@ internal static class ErrorHandling
         ContainerNameConflictException => StatusCodes.Status409Conflict,
         Microsoft.AspNetCore.Http.BadHttpRequestException bad => bad.StatusCode,
         System.Text.Json.JsonException => StatusCodes.Status400BadRequest,
+        FormatException => StatusCodes.Status400BadRequest,
         ContainerConfigurationException => StatusCodes.Status400BadRequest,
         InvalidOperationException => StatusCodes.Status409Conflict,
         MiniDockerException => StatusCodes.Status500InternalServerError,

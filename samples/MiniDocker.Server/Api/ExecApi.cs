@@ -59,6 +59,7 @@ internal static class ExecApi
             var exec = await container.StartExecAsync(record.Command, record.Options, context.RequestAborted);
             record.Running = true;
             record.Pid = exec.Pid;
+            record.Exec = exec;
             _ = RecordExitAsync(exec, record, disposeWhenDone: detach);
             if (detach) return;
             await using var attached = exec; // released once its output is all copied, not at its exit
@@ -69,8 +70,9 @@ internal static class ExecApi
             context.Response.Headers.ContentType = multiplexed ? StreamFrames.MultiplexedContentType : StreamFrames.RawContentType;
             context.Response.Headers.Upgrade = "tcp";
             await using var stream = await upgrade.UpgradeAsync();
-            // As for attach: the client half-closes when it sends no stdin; only a failed write means it left.
-            var token = lifetime.ApplicationStopping;
+            // As for attach: the client half-closes when it sends no stdin; the request is aborted only once it hung up.
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping, context.RequestAborted);
+            var token = ended.Token;
             // Input runs on its own: it ends when the client closes its side, which may be never before the output ends.
             if (record.AttachStdin && exec.Stdin is { } stdin) _ = CopyInputAsync(stream, stdin, token);
             var writeLock = new SemaphoreSlim(1, 1);
@@ -81,7 +83,7 @@ internal static class ExecApi
                     CopyOutputAsync(exec.Stderr, stream, ContainerOutput.Stderr, multiplexed, writeLock, token));
                 await exec.WaitAsync(token);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 // The client went away: the exec goes on, as with docker.
             }
@@ -100,10 +102,14 @@ internal static class ExecApi
                 ProcessConfig = new { entrypoint = record.Command[0], arguments = record.Command.Skip(1), tty = record.Options.Tty },
             });
         });
-        app.MapPost("/exec/{id}/resize", (string id, ServerExecs execs) =>
+        app.MapPost("/exec/{id}/resize", (string id, ServerExecs execs, HttpRequest request) =>
         {
-            execs.Get(id);
-            throw ApiException.NotSupported("Resizing an exec's terminal");
+            var record = execs.Get(id);
+            var (columns, rows) = TerminalSizeQuery.Parse(request);
+            if (!record.Options.Tty) throw ApiException.BadRequest($"Exec {id} has no terminal to resize; create it with Tty: true.");
+            if (record.Exec is not { } exec || !record.Running) throw ApiException.Conflict($"Exec {id} is not running.");
+            exec.ResizeTerminal(columns, rows);
+            return Results.Ok();
         });
     }
 
@@ -116,6 +122,7 @@ internal static class ExecApi
         finally
         {
             record.Running = false;
+            record.Exec = null;
             if (disposeWhenDone) await exec.DisposeAsync();
         }
     }

@@ -16,27 +16,12 @@ internal static class ImageApi
             // A tag may come separately; a digest or a tag already in fromImage stays as it is.
             var reference = tag is { Length: > 0 } && !image.Contains('@') && !image[(image.LastIndexOf('/') + 1)..].Contains(':')
                 ? $"{image}{(tag.StartsWith("sha256:", StringComparison.Ordinal) ? "@" : ":")}{tag}" : image;
-            context.Response.ContentType = "application/json";
-            await context.Response.StartAsync(context.RequestAborted);
-            var stream = new PullStream(context.Response.Body);
-            var pump = stream.PumpAsync(context.RequestAborted);
-            stream.Status($"Pulling from {reference}");
-            try
+            await ProgressStream.RespondAsync(context, $"Pulling from {reference}", async stream =>
             {
                 var pulled = await engine.Images.PullAsync(reference, stream, context.RequestAborted);
                 stream.Status($"Digest: {pulled.ManifestDigest}");
                 stream.Status($"Status: Image is up to date for {reference}");
-            }
-            catch (Exception e) when (e is MiniDockerException or HttpRequestException or IOException)
-            {
-                // The status line went out with the first progress: the failure travels in the stream, as dockerd's does.
-                stream.Error(e.Message);
-            }
-            finally
-            {
-                stream.Complete();
-            }
-            await pump;
+            });
         });
         app.MapGet("/images/{*name}", async (string name, ContainerEngine engine, CancellationToken cancellationToken) =>
         {
@@ -56,8 +41,15 @@ internal static class ImageApi
                 RootFS = new { Type = "layers", Layers = image.Config.RootFs.DiffIds.Select(d => d.ToString()) },
             });
         });
-        app.MapPost("/images/{*name}", async (string name, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        app.MapPost("/images/{*name}", async (string name, ContainerEngine engine, HttpContext context) =>
         {
+            if (name.EndsWith("/push", StringComparison.Ordinal))
+            {
+                await PushAsync(name[..^"/push".Length], engine, context);
+                return Results.Empty;
+            }
+            var request = context.Request;
+            var cancellationToken = context.RequestAborted;
             if (!name.EndsWith("/tag", StringComparison.Ordinal)) throw ApiException.NotSupported($"POST /images/{name}");
             var repo = request.Query["repo"].FirstOrDefault() is { Length: > 0 } r ? r : throw ApiException.BadRequest("repo is required.");
             var tag = request.Query["tag"].FirstOrDefault() is { Length: > 0 } t ? t : "latest";
@@ -95,6 +87,22 @@ internal static class ImageApi
                 Labels = i.Config.Config?.Labels ?? new Dictionary<string, string>(),
                 Containers = -1,
             }));
+        });
+    }
+
+    /// <summary>
+    /// <c>docker push</c>: the image goes to the registry its name says, under the tag given
+    /// (<c>latest</c> when none is).
+    /// </summary>
+    private static async Task PushAsync(string name, ContainerEngine engine, HttpContext context)
+    {
+        var tag = context.Request.Query["tag"].FirstOrDefault() is { Length: > 0 } t ? t : "latest";
+        var reference = $"{name}:{tag}";
+        _ = await engine.Images.TryGetAsync(reference, context.RequestAborted) ?? throw ApiException.NotFound($"No such image: {reference}");
+        await ProgressStream.RespondAsync(context, $"The push refers to repository [{name}]", async stream =>
+        {
+            var digest = await engine.Images.PushAsync(reference, reference, stream, context.RequestAborted);
+            stream.Pushed(tag, digest.ToString());
         });
     }
 }

@@ -7,9 +7,11 @@ using Microsoft.AspNetCore.Http.Features;
 namespace MiniDocker.Server.Transport;
 
 /// <summary>
-/// One accepted connection as Kestrel sees it: a pair of pipes pumped to and from the socket. The
-/// client's FIN completes only what Kestrel reads; what Kestrel writes keeps flowing until Kestrel
-/// completes it, and only then is the socket shut down for sending.
+/// One accepted connection as Kestrel sees it: a pair of pipes pumped to and from the socket. On a
+/// connection that was upgraded (attach, exec) the client's FIN completes only what Kestrel reads;
+/// what Kestrel writes keeps flowing until Kestrel completes it, or until the client has closed
+/// its socket altogether (the kernel reports a hang-up), and only then is the socket shut down
+/// for sending. On any other connection a FIN means the client is gone, and the request is aborted.
 /// </summary>
 internal sealed class HalfCloseConnection : ConnectionContext
 {
@@ -19,6 +21,8 @@ internal sealed class HalfCloseConnection : ConnectionContext
     private readonly CancellationTokenSource _closed = new();
     private readonly Task _receiving;
     private readonly Task _sending;
+    private bool _upgraded;
+    private static readonly TimeSpan HangUpPollInterval = TimeSpan.FromMilliseconds(500);
 
     public HalfCloseConnection(Socket socket, string id, EndPoint local)
     {
@@ -72,7 +76,13 @@ internal sealed class HalfCloseConnection : ConnectionContext
             {
                 var memory = _input.Writer.GetMemory(4096);
                 int n = await _socket.ReceiveAsync(memory, SocketFlags.None);
-                if (n == 0) break; // FIN: nothing more to read, but the answer may still be going out
+                if (n == 0)
+                {
+                    // An upgraded client may have only shut down its sending side and still read.
+                    if (_upgraded) _ = WatchForHangUpAsync();
+                    else await _closed.CancelAsync();
+                    break;
+                }
                 _input.Writer.Advance(n);
                 var flushed = await _input.Writer.FlushAsync();
                 if (flushed.IsCompleted || flushed.IsCanceled) break;
@@ -97,15 +107,43 @@ internal sealed class HalfCloseConnection : ConnectionContext
             if (n == 0)
             {
                 if (received.Count > 0) await _input.Writer.WriteAsync(received.ToArray());
+                await _closed.CancelAsync();
                 return;
             }
             received.AddRange(buffer.AsSpan(0, n));
             if (UpgradeBodyShim.TryRewrite(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(received)) is { } ready)
             {
-                await _input.Writer.WriteAsync(ready);
+                _upgraded = ready.Upgrade;
+                await _input.Writer.WriteAsync(ready.Bytes);
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// After a FIN on an upgraded connection: a client that has closed its socket (rather than
+    /// shut down its sending side) makes the kernel report POLLHUP on a unix socket; then the
+    /// connection is closed, and whatever streams to it ends.
+    /// </summary>
+    private async Task WatchForHangUpAsync()
+    {
+        try
+        {
+            while (!_closed.IsCancellationRequested)
+            {
+                await Task.Delay(HangUpPollInterval, _closed.Token);
+                if (PeerHungUp()) await _closed.CancelAsync();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private unsafe bool PeerHungUp()
+    {
+        var descriptor = new Tmds.Linux.pollfd { fd = (int)_socket.Handle, events = 0 };
+        return Tmds.Linux.LibC.poll(&descriptor, 1, 0) > 0 && (descriptor.revents & Tmds.Linux.LibC.POLLHUP) != 0;
     }
 
     private async Task SendAsync()

@@ -92,7 +92,7 @@ public sealed partial class Container
             // The terminal carries everything: output, input; the pipes stay empty.
             stdoutRead.Dispose();
             var terminal = ToStream(master, FileAccess.ReadWrite);
-            return new ContainerExec(launched.Process, new TerminalReadStream(terminal), ToStream(stderrRead, FileAccess.Read), terminal);
+            return new ContainerExec(launched.Process, new TerminalReadStream(terminal), ToStream(stderrRead, FileAccess.Read), terminal, terminal);
         }
         return new ContainerExec(launched.Process, ToStream(stdoutRead, FileAccess.Read), ToStream(stderrRead, FileAccess.Read),
             stdinWrite is null ? null : ToStream(stdinWrite, FileAccess.Write));

@@ -62,6 +62,16 @@ public sealed partial class Container
         Publish(Events.ContainerEventType.Resumed);
     }
 
+    /// <summary>Sets the size of the container's terminal (<c>docker run -t</c> and a resized window); its program gets SIGWINCH.</summary>
+    /// <exception cref="InvalidOperationException">The container has no terminal (<see cref="ContainerBuilder.WithTty"/>), or has ended.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size outside 1–65535.</exception>
+    public void ResizeTerminal(int columns, int rows)
+    {
+        EnsureRunning("resize its terminal");
+        if (_terminalInput is not { } terminal) throw new InvalidOperationException($"Container {Name} has no terminal to resize; start it with WithTty().");
+        terminal.Resize(columns, rows);
+    }
+
     /// <summary>Changes the running container's limits; values left null stay as they are.</summary>
     /// <exception cref="ContainerConfigurationException">A limit is out of range, or the memory limit is below what the container uses now.</exception>
     public Task UpdateResourcesAsync(ResourceLimits limits, CancellationToken cancellationToken = default)

@@ -293,9 +293,15 @@ public sealed partial class Container : IAsyncDisposable
     /// after the back-off the container is launched again with the same id, state, rootfs and networks.
     /// </summary>
     /// <returns>True if a new run started.</returns>
-    private async Task<bool> RestartAsync(ExitStatus status, DateTimeOffset startedAt)
+    private async Task<bool> RelaunchAfterExitAsync(ExitStatus status, DateTimeOffset startedAt)
     {
-        if (_stopRequested.IsCancellationRequested || !_definition.RestartPolicy.Restarts(status.ShellCode, RestartCount)) return false;
+        var requested = TakeRestartRequest();
+        if (_stopRequested.IsCancellationRequested)
+        {
+            requested?.TrySetException(new InvalidOperationException($"Container {Name} was stopped while it restarted."));
+            return false;
+        }
+        if (requested is null && !_definition.RestartPolicy.Restarts(status.ShellCode, RestartCount)) return false;
         try
         {
             await Cgroup.KillAsync().ConfigureAwait(false);
@@ -303,9 +309,13 @@ public sealed partial class Container : IAsyncDisposable
             Publish(Events.ContainerEventType.Died, status.ShellCode);
             SaveState(st => st with { Status = "restarting", ExitCode = status.ShellCode, FinishedAt = DateTimeOffset.UtcNow });
             // Docker's back-off: doubling from 100 ms up to a minute, reset by 10 s of running.
-            _restartDelay = DateTimeOffset.UtcNow - startedAt > TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(100)
-                : TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, _restartDelay.Ticks * 2));
-            await Task.Delay(_restartDelay, _stopRequested.Token).ConfigureAwait(false);
+            // A restart asked for (docker restart) starts at once and is not the policy's.
+            if (requested is null)
+            {
+                _restartDelay = DateTimeOffset.UtcNow - startedAt > TimeSpan.FromSeconds(10) ? TimeSpan.FromMilliseconds(100)
+                    : TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, _restartDelay.Ticks * 2));
+                await Task.Delay(_restartDelay, _stopRequested.Token).ConfigureAwait(false);
+            }
             var launched = await _engine.RelaunchAsync(this, _stopRequested.Token).ConfigureAwait(false);
             var previous = _process;
             _process = launched.Process;
@@ -313,22 +323,25 @@ public sealed partial class Container : IAsyncDisposable
             _logMonitor = launched.Logger;
             if (launched.TerminalMaster is { } master) StartTerminal(master);
             previous.Dispose();
-            RestartCount++;
+            if (requested is null) RestartCount++;
             Publish(Events.ContainerEventType.Started);
             SaveState(st => st with
             {
                 Status = "running", Pid = launched.Process.Pid, PidStartTime = State.ProcessIdentity.StartTime(launched.Process.Pid) ?? 0, StartedAt = DateTimeOffset.UtcNow,
                 MonitorPid = launched.MonitorPid ?? 0, MonitorStartTime = launched.MonitorPid is { } monitor ? State.ProcessIdentity.StartTime(monitor) ?? 0 : 0,
             });
+            requested?.TrySetResult();
             return true;
         }
         catch (OperationCanceledException)
         {
+            requested?.TrySetException(new InvalidOperationException($"Container {Name} was stopped while it restarted."));
             return false;
         }
         catch (Exception e) when (e is MiniDockerException or IOException)
         {
             MiniDockerLog.RestartFailed(_logger, Name, e.Message);
+            requested?.TrySetException(e);
             return false;
         }
     }
@@ -355,7 +368,7 @@ public sealed partial class Container : IAsyncDisposable
         while (true)
         {
             status = await _process.WaitForExitAsync().ConfigureAwait(false);
-            if (!await RestartAsync(status, runStarted).ConfigureAwait(false)) break;
+            if (!await RelaunchAfterExitAsync(status, runStarted).ConfigureAwait(false)) break;
             runStarted = DateTimeOffset.UtcNow;
         }
         var exitedAt = DateTimeOffset.UtcNow;

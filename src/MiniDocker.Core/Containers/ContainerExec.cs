@@ -10,10 +10,12 @@ namespace MiniDocker.Containers;
 public sealed class ContainerExec : IAsyncDisposable
 {
     private readonly ChildProcess _process;
+    private readonly FileStream? _terminal;
 
-    internal ContainerExec(ChildProcess process, Stream stdout, Stream stderr, Stream? stdin)
+    internal ContainerExec(ChildProcess process, Stream stdout, Stream stderr, Stream? stdin, FileStream? terminal = null)
     {
         _process = process;
+        _terminal = terminal;
         Stdout = stdout;
         Stderr = stderr;
         Stdin = stdin;
@@ -34,6 +36,15 @@ public sealed class ContainerExec : IAsyncDisposable
     /// <summary>Waits for it to end; returns its exit code (128+n when killed by signal n).</summary>
     public async Task<int> WaitAsync(CancellationToken cancellationToken = default) =>
         (await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false)).ShellCode;
+
+    /// <summary>Sets the size of its terminal; it gets SIGWINCH.</summary>
+    /// <exception cref="InvalidOperationException">It has no terminal (<see cref="ExecOptions.Tty"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size outside 1–65535.</exception>
+    public void ResizeTerminal(int columns, int rows)
+    {
+        if (_terminal is null) throw new InvalidOperationException("This exec has no terminal to resize; start it with ExecOptions.Tty.");
+        Interop.TerminalSize.Set(_terminal.SafeFileHandle, columns, rows);
+    }
 
     /// <summary>Sends it a signal; false when it had already ended.</summary>
     public bool Kill(Signal signal = Signal.SIGKILL) => _process.Signal((int)signal);

@@ -13,6 +13,9 @@ internal sealed class TerminalInput : Stream
     /// <summary>Writes go to <paramref name="next"/> from now on; the previous run's terminal is closed.</summary>
     public void Switch(FileStream next) => Interlocked.Exchange(ref _current, next).Dispose();
 
+    /// <summary>Sets the size of the run's terminal (the next run's starts at the default).</summary>
+    public void Resize(int columns, int rows) => Interop.TerminalSize.Set(_current.SafeFileHandle, columns, rows);
+
     public override void Write(byte[] buffer, int offset, int count) => _current.Write(buffer, offset, count);
 
     public override void Write(ReadOnlySpan<byte> buffer) => _current.Write(buffer);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MiniDocker.Tests.Infrastructure;
 
 namespace MiniDocker.Tests.Integration;
@@ -8,102 +7,10 @@ public sealed class DockerApiTests(TestEnvironment env)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-
-    /// <summary>A server on an engine root of its own, with localhost/layered:1 in it; disposing it stops the server and removes the root.</summary>
-    private sealed class Server : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly TestEngine _engine;
-
-        private Server(Process process, TestEngine engine, string socket)
-        {
-            _process = process;
-            _engine = engine;
-            Socket = socket;
-        }
-
-        public string Socket { get; }
-
-        /// <summary>An engine on the server's root, for what the test prepares besides the API.</summary>
-        public MiniDocker.Containers.ContainerEngine Engine => _engine.Engine;
-
-        public static async Task<Server> StartAsync(TestEnvironment env, params string[] extra)
-        {
-            Require.Root();
-            var test = env.CreateEngine();
-            await env.ImportBusyboxAsync(test);
-            var socket = Path.Combine(test.Root, "docker.sock");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { ServerAssembly(), "--socket", socket, "--root", test.Root }.Concat(extra))
-                start.ArgumentList.Add(arg);
-            start.Environment["MINIDOCKER_CGROUP_PARENT"] = env.CgroupParent;
-            var process = Process.Start(start)!;
-            var line = await process.StandardOutput.ReadLineAsync(Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancel);
-            if (line is null || !line.StartsWith("listening", StringComparison.Ordinal))
-                Assert.Fail($"minidocker-server did not start: {line}{await process.StandardError.ReadToEndAsync(Cancel)}");
-            return new Server(process, test, socket);
-        }
-
-        // tests/MiniDocker.Core.Tests/bin/<configuration>/<framework>/ → samples/MiniDocker.Server/bin/<configuration>/<framework>/
-        public static string ServerAssembly()
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
-            var repository = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-            return Path.Combine(repository, "samples", "MiniDocker.Server", "bin", output.Parent.Name, output.Name, "minidocker-server.dll");
-        }
-
-        public Task<CommandResult> DockerAsync(params string[] args) =>
-            Command.RunAsync(Require.Tool("docker", "docker.io"), args, new Dictionary<string, string>
-            {
-                ["DOCKER_HOST"] = "unix://" + Socket,
-                ["DOCKER_CONFIG"] = Path.Combine(_engine.Root, "docker-config"), // no user's settings
-            });
-
-        public async Task<(int Status, string Body)> PostAsync(string path, string json)
-        {
-            using var handler = new SocketsHttpHandler
-            {
-                ConnectCallback = async (_, token) =>
-                {
-                    var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-                    await s.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket), token);
-                    return new System.Net.Sockets.NetworkStream(s, ownsSocket: true);
-                },
-            };
-            using var client = new HttpClient(handler) { BaseAddress = new Uri("http://docker") };
-            using var response = await client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Cancel);
-            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(Cancel));
-        }
-
-        /// <summary>Only the headers of a request whose body would be <paramref name="length"/> bytes: the server must answer from them.</summary>
-        public async Task<string> HeadersOnlyAsync(string path, long length)
-        {
-            using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-            await s.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Socket), Cancel);
-            await s.SendAsync(System.Text.Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{"), Cancel);
-            var buffer = new byte[4096];
-            int n = await s.ReceiveAsync(buffer, Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Cancel);
-            return System.Text.Encoding.ASCII.GetString(buffer, 0, n);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _process.Kill(); // SIGKILL: its tied containers die with it, and the next engine cleans up
-            await _process.WaitForExitAsync(CancellationToken.None);
-            _process.Dispose();
-            // What the commands left: containers, then the (persistent) networks they were on.
-            foreach (var c in await Engine.Containers.ListAsync(all: true, CancellationToken.None))
-                await Engine.Containers.RemoveAsync(c.Id, force: true, CancellationToken.None);
-            foreach (var network in await Engine.Networks.ListAsync(CancellationToken.None))
-                await Engine.Networks.RemoveAsync(network.Name, CancellationToken.None);
-            await _engine.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task The_docker_client_runs_containers_reads_their_logs_stops_and_removes_them()
     {
-        await using var server = await Server.StartAsync(env);
+        await using var server = await ApiServer.StartAsync(env);
 
         var version = await server.DockerAsync("version", "--format", "{{.Server.APIVersion}}");
         var images = await server.DockerAsync("images", "--format", "{{.Repository}}:{{.Tag}}");
@@ -140,13 +47,112 @@ public sealed class DockerApiTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task Docker_run_pulls_an_image_it_does_not_have_from_a_registry_then_runs_it()
+    public async Task The_docker_client_follows_logs_lists_processes_pauses_restarts_filters_and_reads_events()
     {
-        await using var server = await Server.StartAsync(env);
+        await using var server = await ApiServer.StartAsync(env);
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var run = await server.DockerAsync("run", "-d", "--name", "ev", "localhost/layered:1", "sh", "-c", "echo started; while true; do sleep 0.1; done");
+        await Eventually.TrueAsync(() => server.DockerAsync("logs", "ev").GetAwaiter().GetResult().Stdout == "started\n");
+        var top = await server.DockerAsync("top", "ev");
+        var pause = await server.DockerAsync("pause", "ev");
+        var paused = await server.DockerAsync("ps", "--format", "{{.Names}} {{.Status}}");
+        var unpause = await server.DockerAsync("unpause", "ev");
+        var restart = await server.DockerAsync("restart", "-t", "1", "ev");
+        await Eventually.TrueAsync(() => server.DockerAsync("logs", "ev").GetAwaiter().GetResult().Stdout == "started\nstarted\n");
+        var byName = await server.DockerAsync("ps", "-f", "name=ev", "--format", "{{.Names}}");
+        var byOtherName = await server.DockerAsync("ps", "-f", "name=nothing-like-it", "--format", "{{.Names}}");
+        var rm = await server.DockerAsync("rm", "-f", "ev");
+        // logs -f ends when the container does, with everything it wrote.
+        await server.DockerAsync("run", "-d", "--name", "follow", "localhost/layered:1", "sh", "-c", "echo a; sleep 1; echo b");
+        var follow = await server.DockerAsync("logs", "-f", "follow");
+        var until = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var events = await server.DockerAsync("events", "--since", since, "--until", until, "--filter", "container=ev", "--format", "{{.Action}}");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.True(top.ExitCode == 0, top.Stderr);
+        Assert.StartsWith("UID", top.Stdout);
+        Assert.Contains("sh -c echo started", top.Stdout);
+        Assert.Equal(0, pause.ExitCode);
+        Assert.Contains("ev Up", paused.Stdout);
+        Assert.Contains("(Paused)", paused.Stdout);
+        Assert.Equal(0, unpause.ExitCode);
+        Assert.True(restart.ExitCode == 0, restart.Stderr);
+        Assert.Equal("ev\n", byName.Stdout);
+        Assert.Equal("", byOtherName.Stdout);
+        Assert.Equal(0, rm.ExitCode);
+        Assert.Equal("a\nb\n", follow.Stdout);
+        Assert.True(events.ExitCode == 0, events.Stderr);
+        Assert.Equal(["create", "start", "pause", "unpause", "die", "start", "die", "destroy"], events.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Clients_that_hang_up_mid_stream_leave_no_stream_behind_in_the_server()
+    {
+        await using var server = await ApiServer.StartAsync(env);
+        Assert.Equal(0, (await server.DockerAsync("run", "-d", "--name", "quiet", "localhost/layered:1", "sleep", "600")).ExitCode);
+        await Task.Delay(500, Cancel); // the run's own connections closed
+        int before = server.OpenSockets();
+
+        // Streams that would otherwise never end: a silent container's log, its stats, the events.
+        var environment = new Dictionary<string, string> { ["DOCKER_HOST"] = "unix://" + server.Socket, ["DOCKER_CONFIG"] = Path.Combine(env.Scratch, "no-docker-config") };
+        var clients = new[] { new[] { "logs", "-f", "quiet" }, ["stats", "quiet"], ["events"], ["attach", "--no-stdin", "quiet"] }
+            .Select(args =>
+            {
+                var start = new System.Diagnostics.ProcessStartInfo(Require.Tool("docker", "docker.io")) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+                foreach (var arg in args) start.ArgumentList.Add(arg);
+                foreach (var (name, value) in environment) start.Environment[name] = value;
+                return System.Diagnostics.Process.Start(start)!;
+            }).ToList();
+        await Eventually.TrueAsync(() => server.OpenSockets() >= before + clients.Count);
+        foreach (var client in clients)
+        {
+            client.Kill();
+            await client.WaitForExitAsync(Cancel);
+            client.Dispose();
+        }
+
+        await Eventually.TrueAsync(() => server.OpenSockets() == before);
+        Assert.Equal("running\n", (await server.DockerAsync("inspect", "--format", "{{.State.Status}}", "quiet")).Stdout);
+    }
+
+    [Fact]
+    public async Task Terminals_of_containers_and_execs_are_resized_through_the_api()
+    {
+        await using var server = await ApiServer.StartAsync(env);
+        // A new terminal is 0x0; the program waits for a size, then shows it.
+        const string waitForSize = "until s=$(stty size 2>/dev/null) && [ -n \"$s\" ] && [ \"$s\" != \"0 0\" ]; do sleep 0.05; done";
+        Assert.Equal(0, (await server.DockerAsync("run", "-d", "-t", "--name", "term", "localhost/layered:1", "sh", "-c", waitForSize + "; echo size $s; sleep 60")).ExitCode);
+        Assert.Equal(0, (await server.DockerAsync("run", "-d", "--name", "plain", "localhost/layered:1", "sleep", "60")).ExitCode);
+
+        var container = await server.PostAsync("/v1.41/containers/term/resize?h=30&w=100", "");
+        await Eventually.TrueAsync(() => server.DockerAsync("logs", "term").GetAwaiter().GetResult().Stdout.Contains("size 30 100", StringComparison.Ordinal));
+        var (_, created) = await server.PostAsync("/v1.41/containers/term/exec",
+            System.Text.Json.JsonSerializer.Serialize(new { Cmd = new[] { "sh", "-c", waitForSize + "; echo $s > /size" }, Tty = true }));
+        var execId = System.Text.Json.JsonDocument.Parse(created).RootElement.GetProperty("Id").GetString();
+        var started = await server.PostAsync($"/v1.41/exec/{execId}/start", """{"Detach":true,"Tty":true}""");
+        var exec = await server.PostAsync($"/v1.41/exec/{execId}/resize?h=40&w=132", "");
+        await Eventually.TrueAsync(() => server.DockerAsync("exec", "term", "cat", "/size").GetAwaiter().GetResult().Stdout == "40 132\n");
+        var zero = await server.PostAsync("/v1.41/containers/term/resize?h=0&w=100", "");
+        var noTerminal = await server.PostAsync("/v1.41/containers/plain/resize?h=30&w=100", "");
+
+        Assert.Equal(200, container.Status);
+        Assert.True(started.Status is 200 or 204, started.Body);
+        Assert.Equal(200, exec.Status);
+        Assert.Equal(400, zero.Status);
+        Assert.Contains("h must be a terminal size", zero.Body);
+        Assert.Equal(409, noTerminal.Status);
+        Assert.Contains("has no terminal", noTerminal.Body);
+    }
+
+    [Fact]
+    public async Task Docker_push_sends_an_image_to_a_registry_and_docker_run_pulls_it_back_then_runs_it()
+    {
+        await using var server = await ApiServer.StartAsync(env);
         await using var registry = await TestRegistry.StartAsync(env.Scratch);
         var reference = $"{registry.Host}/busybox:1";
-        await server.Engine.Images.TagAsync("localhost/layered:1", reference, Cancel);
-        await server.Engine.Images.PushAsync(reference, cancellationToken: Cancel);
+        var tag = await server.DockerAsync("tag", "localhost/layered:1", reference);
+        var push = await server.DockerAsync("push", reference);
         await server.Engine.Images.RemoveAsync(reference, cancellationToken: Cancel);
         await server.Engine.Images.RemoveAsync("localhost/layered:1", cancellationToken: Cancel);
 
@@ -156,6 +162,10 @@ public sealed class DockerApiTests(TestEnvironment env)
         var rmi = await server.DockerAsync("rmi", reference);
         var after = await server.DockerAsync("images", "-q");
 
+        Assert.Equal(0, tag.ExitCode);
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.Contains($"The push refers to repository [{registry.Host}/busybox]", push.Stdout);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(push.Stdout, @"1: digest: sha256:[0-9a-f]{64}"), push.Stdout);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal("hello\n", run.Stdout);
         Assert.Contains($"Unable to find image '{reference}' locally", run.Stderr);
@@ -170,7 +180,7 @@ public sealed class DockerApiTests(TestEnvironment env)
     [Fact]
     public async Task Containers_on_a_network_made_through_the_api_reach_each_other_by_name()
     {
-        await using var server = await Server.StartAsync(env);
+        await using var server = await ApiServer.StartAsync(env);
 
         var create = await server.DockerAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "apinet");
         var alpha = await server.DockerAsync("run", "-d", "--name", "alpha", "--network", "apinet", "localhost/layered:1", "sleep", "60");
@@ -195,7 +205,7 @@ public sealed class DockerApiTests(TestEnvironment env)
     [Fact]
     public async Task Docker_DotNet_creates_starts_waits_for_and_removes_a_container()
     {
-        await using var server = await Server.StartAsync(env);
+        await using var server = await ApiServer.StartAsync(env);
         using var client = new Docker.DotNet.DockerClientConfiguration(new Uri("unix://" + server.Socket)).CreateClient();
 
         var created = await client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters
@@ -225,7 +235,7 @@ public sealed class DockerApiTests(TestEnvironment env)
     {
         int port = TestNet.FreePort();
         const string token = "a-token-of-sixteen-or-more";
-        await using var server = await Server.StartAsync(env, "--tcp", $"127.0.0.1:{port}", "--token", token);
+        await using var server = await ApiServer.StartAsync(env, "--tcp", $"127.0.0.1:{port}", "--token", token);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         using var anonymous = await client.GetAsync("/v1.41/containers/json", Cancel);
@@ -249,7 +259,7 @@ public sealed class DockerApiTests(TestEnvironment env)
     /// <summary>What the server says when it refuses to start with these options.</summary>
     private static async Task<string> RefusedStartAsync(params string[] args)
     {
-        var result = await Command.RunAsync("dotnet", [Server.ServerAssembly(), "--socket", Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N") + ".sock"), .. args]);
+        var result = await Command.RunAsync("dotnet", [ApiServer.ServerAssembly(), "--socket", Path.Combine(Path.GetTempPath(), "unused-" + Guid.NewGuid().ToString("N") + ".sock"), .. args]);
         Assert.Equal(2, result.ExitCode);
         return result.Stderr;
     }
@@ -257,7 +267,7 @@ public sealed class DockerApiTests(TestEnvironment env)
     [Fact]
     public async Task Bad_requests_get_dockers_error_shape_and_status()
     {
-        await using var server = await Server.StartAsync(env);
+        await using var server = await ApiServer.StartAsync(env);
 
         var malformed = await server.PostAsync("/v1.41/containers/create", "{ not json");
         var wrongType = await server.PostAsync("/v1.41/containers/create", """{"Image": "localhost/layered:1", "Cmd": 42}""");

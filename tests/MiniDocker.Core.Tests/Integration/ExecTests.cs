@@ -108,6 +108,26 @@ public sealed class ExecTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Resizing_a_terminal_reaches_the_program_in_an_exec_and_in_the_container()
+    {
+        // A new terminal is 0x0 (busybox's stty size then prints nothing, or fails); each program waits until it has a size, then prints it.
+        const string script = "until s=$(stty size 2>/dev/null) && [ -n \"$s\" ] && [ \"$s\" != \"0 0\" ]; do sleep 0.05; done; echo \"$s\"";
+        await using var test = env.CreateEngine();
+        await using var container = await test.Busybox(env.Rootfs).WithTty().WithCommand("/bin/sh", "-c", script + "; sleep 30").StartAsync(Cancel);
+        await using var exec = await container.StartExecAsync(["/bin/sh", "-c", script], new ExecOptions { Tty = true }, Cancel);
+        await using var plain = await container.StartExecAsync(["true"], cancellationToken: Cancel);
+
+        exec.ResizeTerminal(132, 40);
+        container.ResizeTerminal(100, 30);
+        var shown = await new StreamReader(exec.Stdout).ReadToEndAsync(Cancel);
+        await Eventually.OutputContainsAsync(container, "30 100");
+
+        Assert.Equal("40 132\r\n", shown);
+        Assert.Throws<InvalidOperationException>(() => plain.ResizeTerminal(80, 24));
+        Assert.Throws<ArgumentOutOfRangeException>(() => container.ResizeTerminal(0, 24));
+    }
+
+    [Fact]
     public async Task Attaching_to_a_terminal_shows_a_prompt_before_its_newline_and_typing_reaches_the_program()
     {
         await using var test = env.CreateEngine();

@@ -117,6 +117,29 @@ public sealed class RestartPolicyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Restarting_by_hand_stops_the_run_and_starts_it_again_keeping_the_filesystem()
+    {
+        await using var test = env.CreateEngine();
+        var image = await env.ImportBusyboxAsync(test);
+        // No restart policy: the restart is asked for, not the policy's. The shell ignores SIGTERM,
+        // so the grace period runs out and SIGKILL ends the first run.
+        await using var container = await test.Engine.CreateContainer().WithImage(image)
+            .WithCommand("/bin/sh", "-c", "trap '' TERM; echo x >> /runs; echo runs $(wc -l < /runs); while true; do sleep 0.1; done").StartAsync(Cancel);
+        await Eventually.OutputContainsAsync(container, "runs 1");
+        var firstPid = container.Pid;
+
+        await container.RestartAsync(TimeSpan.FromMilliseconds(300), Cancel);
+        await Eventually.OutputContainsAsync(container, "runs 2");
+
+        Assert.Equal(ContainerStatus.Running, container.Status);
+        Assert.NotEqual(firstPid, container.Pid);
+        Assert.Equal(0, container.RestartCount); // the policy's count, as docker inspect's RestartCount
+        Assert.Equal("running", (await test.Engine.Containers.InspectAsync(container.Id, Cancel)).Status.ToString().ToLowerInvariant());
+        await container.StopAsync(TimeSpan.FromMilliseconds(300), Cancel);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => container.RestartAsync(cancellationToken: Cancel));
+    }
+
+    [Fact]
     public void A_policy_is_read_in_dockers_syntax_and_bad_ones_are_refused()
     {
         Assert.Equal(RestartPolicy.OnFailure(5), RestartPolicy.Parse("on-failure:5"));

@@ -1,0 +1,68 @@
+using System.Globalization;
+using MiniDocker.Containers;
+
+namespace MiniDocker.Server.Api;
+
+/// <summary><c>pause</c>, <c>unpause</c>, <c>restart</c>, <c>resize</c> and <c>top</c> on a running container.</summary>
+internal static class ContainerControlApi
+{
+    public static void MapContainerControl(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/containers/{id}/pause", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
+        {
+            var container = await RunningAsync(engine, id, cancellationToken);
+            if (container.Status == ContainerStatus.Paused) throw ApiException.Conflict($"Container {container.Id} is already paused");
+            await container.PauseAsync(cancellationToken);
+            return Results.NoContent();
+        });
+        app.MapPost("/containers/{id}/unpause", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
+        {
+            var container = await RunningAsync(engine, id, cancellationToken);
+            if (container.Status != ContainerStatus.Paused) throw ApiException.Conflict($"Container {container.Id} is not paused");
+            await container.ResumeAsync(cancellationToken);
+            return Results.NoContent();
+        });
+        app.MapPost("/containers/{id}/restart", async (string id, ContainerEngine engine, ServerContainers server, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var info = await engine.Containers.InspectAsync(id, cancellationToken);
+            TimeSpan? timeout = int.TryParse(request.Query["t"], CultureInfo.InvariantCulture, out var seconds) ? TimeSpan.FromSeconds(seconds) : null;
+            switch (info.Status)
+            {
+                case ContainerStatus.Running or ContainerStatus.Paused:
+                    await (await engine.Containers.GetAsync(info.Id, cancellationToken)).RestartAsync(timeout, cancellationToken);
+                    break;
+                case ContainerStatus.Created:
+                    await server.StartAsync(info.Id, cancellationToken);
+                    break;
+                default:
+                    throw ApiException.Conflict($"Container {info.Id} has exited; minidocker-server cannot start an exited container again. Run a new one (docker run) instead.");
+            }
+            return Results.NoContent();
+        });
+        app.MapPost("/containers/{id}/resize", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var (columns, rows) = TerminalSizeQuery.Parse(request);
+            (await RunningAsync(engine, id, cancellationToken)).ResizeTerminal(columns, rows);
+            return Results.Ok();
+        });
+        app.MapGet("/containers/{id}/top", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            if (request.Query["ps_args"].FirstOrDefault() is { Length: > 0 } args && args != "-ef")
+                throw ApiException.NotSupported($"ps_args \"{args}\"");
+            var container = await RunningAsync(engine, id, cancellationToken);
+            return Results.Json(new
+            {
+                Titles = ProcessTable.Titles,
+                Processes = container.Cgroup.GetProcesses().Order().Select(ProcessTable.Row).OfType<string[]>(),
+            });
+        });
+    }
+
+    private static async Task<Container> RunningAsync(ContainerEngine engine, string id, CancellationToken cancellationToken)
+    {
+        var info = await engine.Containers.InspectAsync(id, cancellationToken);
+        if (info.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
+            throw ApiException.Conflict($"Container {info.Id} is not running");
+        return await engine.Containers.GetAsync(info.Id, cancellationToken);
+    }
+}
