@@ -50,7 +50,7 @@ internal static class ContainerApi
         });
         app.MapPost("/containers/{id}/kill", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
         {
-            var container = await RunningAsync(engine, id, cancellationToken);
+            var container = await engine.RunningAsync(id, cancellationToken);
             var name = request.Query["signal"].FirstOrDefault() is { Length: > 0 } s ? s : "SIGKILL";
             var signal = int.TryParse(name, CultureInfo.InvariantCulture, out var number) ? (Signal)number
                 : Enum.TryParse<Signal>(name.StartsWith("SIG", StringComparison.Ordinal) ? name : "SIG" + name, out var parsed) ? parsed
@@ -144,14 +144,6 @@ internal static class ContainerApi
             await engine.Containers.RemoveAsync(info.Id, force: true, cancellationToken);
             return Results.NoContent();
         });
-    }
-
-    private static async Task<Container> RunningAsync(ContainerEngine engine, string id, CancellationToken cancellationToken)
-    {
-        var info = await engine.Containers.InspectAsync(id, cancellationToken);
-        if (info.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
-            throw ApiException.Conflict($"Container {info.Id} is not running");
-        return await engine.Containers.GetAsync(info.Id, cancellationToken);
     }
 
     private static string State(ContainerInfo c) => c.Status switch

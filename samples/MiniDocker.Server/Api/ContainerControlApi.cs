@@ -10,14 +10,14 @@ internal static class ContainerControlApi
     {
         app.MapPost("/containers/{id}/pause", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
         {
-            var container = await RunningAsync(engine, id, cancellationToken);
+            var container = await engine.RunningAsync(id, cancellationToken);
             if (container.Status == ContainerStatus.Paused) throw ApiException.Conflict($"Container {container.Id} is already paused");
             await container.PauseAsync(cancellationToken);
             return Results.NoContent();
         });
         app.MapPost("/containers/{id}/unpause", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
         {
-            var container = await RunningAsync(engine, id, cancellationToken);
+            var container = await engine.RunningAsync(id, cancellationToken);
             if (container.Status != ContainerStatus.Paused) throw ApiException.Conflict($"Container {container.Id} is not paused");
             await container.ResumeAsync(cancellationToken);
             return Results.NoContent();
@@ -42,27 +42,19 @@ internal static class ContainerControlApi
         app.MapPost("/containers/{id}/resize", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
         {
             var (columns, rows) = TerminalSizeQuery.Parse(request);
-            (await RunningAsync(engine, id, cancellationToken)).ResizeTerminal(columns, rows);
+            (await engine.RunningAsync(id, cancellationToken)).ResizeTerminal(columns, rows);
             return Results.Ok();
         });
         app.MapGet("/containers/{id}/top", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
         {
             if (request.Query["ps_args"].FirstOrDefault() is { Length: > 0 } args && args != "-ef")
                 throw ApiException.NotSupported($"ps_args \"{args}\"");
-            var container = await RunningAsync(engine, id, cancellationToken);
+            var container = await engine.RunningAsync(id, cancellationToken);
             return Results.Json(new
             {
                 Titles = ProcessTable.Titles,
                 Processes = container.Cgroup.GetProcesses().Order().Select(ProcessTable.Row).OfType<string[]>(),
             });
         });
-    }
-
-    private static async Task<Container> RunningAsync(ContainerEngine engine, string id, CancellationToken cancellationToken)
-    {
-        var info = await engine.Containers.InspectAsync(id, cancellationToken);
-        if (info.Status is not (ContainerStatus.Running or ContainerStatus.Paused))
-            throw ApiException.Conflict($"Container {info.Id} is not running");
-        return await engine.Containers.GetAsync(info.Id, cancellationToken);
     }
 }

@@ -16,22 +16,23 @@ internal static class EventApi
         {
             var request = context.Request;
             var filters = DockerFilters.Parse(request, "type", "event", "container", "image");
-            var now = DateTimeOffset.UtcNow;
-            var since = Time(request, "since") ?? now;
+            var since = Time(request, "since") ?? DateTimeOffset.UtcNow;
             var until = Time(request, "until");
             context.Response.ContentType = "application/json";
             // The client shows nothing until the headers arrive, and events may be long in coming.
             await context.Response.StartAsync(context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
+            bool Wanted(ServerEvent e) => e.Time >= since && (until is not { } bound || e.Time <= bound) && e.Matches(filters);
+            using var subscription = events.Subscribe();
+            // The kept events go out whole, however long writing them takes; until bounds only the wait for new ones.
+            foreach (var e in subscription.Past.Where(Wanted)) await WriteAsync(context, e, context.RequestAborted);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            if (until is { } end) stop.CancelAfter(end > now ? end - now : TimeSpan.Zero);
+            if (until is { } end) stop.CancelAfter(end > DateTimeOffset.UtcNow ? end - DateTimeOffset.UtcNow : TimeSpan.Zero);
             try
             {
-                await foreach (var e in events.SubscribeAsync(stop.Token))
+                await foreach (var e in subscription.Live.ReadAllAsync(stop.Token))
                 {
-                    if (e.Time < since || (until is { } last && e.Time > last) || !e.Matches(filters)) continue;
-                    await context.Response.WriteAsync(JsonSerializer.Serialize(e.ToDocker()) + "\n", stop.Token);
-                    await context.Response.Body.FlushAsync(stop.Token);
+                    if (Wanted(e)) await WriteAsync(context, e, stop.Token);
                 }
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
@@ -39,6 +40,12 @@ internal static class EventApi
                 // until has passed: the stream ends, as with dockerd.
             }
         });
+    }
+
+    private static async Task WriteAsync(HttpContext context, ServerEvent e, CancellationToken cancellationToken)
+    {
+        await context.Response.WriteAsync(JsonSerializer.Serialize(e.ToDocker()) + "\n", cancellationToken);
+        await context.Response.Body.FlushAsync(cancellationToken);
     }
 
     /// <summary>Unix seconds, possibly with a fraction (the docker client sends seconds.nanoseconds).</summary>

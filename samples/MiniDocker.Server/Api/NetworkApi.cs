@@ -33,6 +33,32 @@ internal static class NetworkApi
                 : await CreateWithFreeSubnetAsync(engine, name, cancellationToken);
             return Results.Json(new { Id = Id(network.Name), Warning = "" }, statusCode: StatusCodes.Status201Created);
         });
+        app.MapPost("/networks/{id}/connect", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var (network, container, body) = await MembershipRequestAsync(engine, id, request, cancellationToken);
+            IReadOnlyList<string> aliases = [];
+            if (body.TryGetProperty("EndpointConfig", out var endpoint) && endpoint.ValueKind == JsonValueKind.Object)
+            {
+                if (endpoint.TryGetProperty("IPAMConfig", out var ipam) && ipam.ValueKind == JsonValueKind.Object && ipam.EnumerateObject().Any(p => p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 }))
+                    throw ApiException.NotSupported("A fixed address for a container (EndpointConfig.IPAMConfig)");
+                if (endpoint.TryGetProperty("Aliases", out var given) && given.ValueKind == JsonValueKind.Array)
+                    aliases = [.. given.EnumerateArray().Select(a => a.GetString() ?? throw ApiException.BadRequest("Aliases must be strings."))];
+            }
+            var live = await engine.RunningAsync(container, "minidocker-server connects running containers only: start it first, or create it with --network", cancellationToken);
+            if (live.Networks.Any(n => n.Network.Name == network.Name))
+                throw new ApiException(StatusCodes.Status403Forbidden, $"endpoint with name {live.Name} already exists in network {network.Name}");
+            await live.ConnectAsync(network, aliases, cancellationToken);
+            return Results.Ok();
+        });
+        app.MapPost("/networks/{id}/disconnect", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var (network, container, _) = await MembershipRequestAsync(engine, id, request, cancellationToken);
+            var live = await engine.RunningAsync(container, "a container that is not running holds no network", cancellationToken);
+            if (live.Networks.All(n => n.Network.Name != network.Name))
+                throw ApiException.Conflict($"container {live.Id} is not connected to network {network.Name}");
+            await live.DisconnectAsync(network.Name, cancellationToken);
+            return Results.Ok();
+        });
         app.MapDelete("/networks/{id}", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
         {
             var network = await FindAsync(engine, id, cancellationToken);
@@ -62,6 +88,19 @@ internal static class NetworkApi
             }
         }
         throw ApiException.Conflict("No free subnet is left in 10.90.0.0/16; give one with --subnet.");
+    }
+
+    /// <summary>The network, the container named in the body and the body of a connect or disconnect request.</summary>
+    private static async Task<(Networks.ContainerNetwork Network, string Container, JsonElement Body)> MembershipRequestAsync(
+        ContainerEngine engine, string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var info = await FindAsync(engine, id, cancellationToken);
+        var network = engine.Networks.Find(info.Name) ?? throw ApiException.NotFound($"network {id} not found");
+        using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        var body = document.RootElement.Clone();
+        var container = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("Container", out var c) && c.GetString() is { Length: > 0 } given
+            ? given : throw ApiException.BadRequest("Container is required.");
+        return (network, container, body);
     }
 
     private static async Task<Networks.NetworkInfo> FindAsync(ContainerEngine engine, string idOrName, CancellationToken cancellationToken) =>

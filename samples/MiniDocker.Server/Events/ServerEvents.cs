@@ -19,24 +19,17 @@ internal sealed class ServerEvents(ContainerEngine engine) : BackgroundService
     // Destroyed containers can no longer be inspected; their image is remembered from earlier events.
     private readonly ConcurrentDictionary<string, string> _images = new(StringComparer.Ordinal);
 
-    /// <summary>The kept events, then every new one until <paramref name="cancellationToken"/> ends the subscription.</summary>
-    public async IAsyncEnumerable<ServerEvent> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The kept events, and a reader of every new one until the subscription is disposed.</summary>
+    public EventSubscription Subscribe()
     {
         var channel = Channel.CreateUnbounded<ServerEvent>(new UnboundedChannelOptions { SingleReader = true });
-        ServerEvent[] past;
         lock (_gate)
         {
-            past = [.. _history];
             _subscribers.Add(channel);
-        }
-        try
-        {
-            foreach (var e in past) yield return e;
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken)) yield return e;
-        }
-        finally
-        {
-            lock (_gate) _subscribers.Remove(channel);
+            return new EventSubscription([.. _history], channel.Reader, () =>
+            {
+                lock (_gate) _subscribers.Remove(channel);
+            });
         }
     }
 

@@ -51,7 +51,7 @@ public sealed partial class Container : IAsyncDisposable
         _process = launched.Process;
         _name = reservation;
         Cgroup = cgroup;
-        Networks = networks;
+        _networks = [.. networks];
         _proxies = proxies;
         _logger = logger;
         StartedAt = DateTimeOffset.UtcNow;
@@ -189,7 +189,7 @@ public sealed partial class Container : IAsyncDisposable
     public IReadOnlyList<Networks.PublishedPort> PublishedPorts => _definition.PublishedPorts;
 
     /// <summary>The networks the container is on, with its address on each.</summary>
-    public IReadOnlyList<Networks.NetworkAttachment> Networks { get; }
+    public IReadOnlyList<Networks.NetworkAttachment> Networks => _networks;
 
     /// <summary>The container's cgroup, for direct use; it is removed when the container ends.</summary>
     public Cgroup Cgroup { get; }
@@ -389,7 +389,15 @@ public sealed partial class Container : IAsyncDisposable
         // Its veths went with its network namespace; the addresses and hosts entries go now.
         foreach (var proxy in _proxies) await proxy.DisposeAsync().ConfigureAwait(false);
         ReleasePorts();
-        for (int i = 0; i < Networks.Count; i++) _networkCleanup.Add(_engine.Networks.Left(Networks[i], Id, i));
+        await _networksLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var attachment in Networks) _networkCleanup.Add(_engine.Networks.Left(attachment, Id));
+        }
+        finally
+        {
+            _networksLock.Release();
+        }
         await WaitForLogsAsync().ConfigureAwait(false);
         var exit = new ContainerExit(status.ShellCode, status.Signal is { } s ? (Signal)s : null, oomKilled, exitedAt);
         if (!Reattached) MiniDockerTelemetry.Running.Add(-1);

@@ -200,6 +200,8 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
             Detached = state.Detached,
             Labels = state.Labels,
             Ports = state.Ports,
+            Networks = state.Networks,
+            Addresses = state.Addresses,
         };
     }
 }

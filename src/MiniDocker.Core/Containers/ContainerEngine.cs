@@ -163,7 +163,7 @@ public sealed class ContainerEngine : IAsyncDisposable
     {
         var definition = container.Definition;
         // The last run's veths die with its namespace, but not at once: their names are needed now.
-        for (int i = 0; i < container.Networks.Count; i++) ContainerNetworks.RemoveHostEnd(container.Id, i);
+        foreach (var attachment in container.Networks) ContainerNetworks.RemoveHostEnd(container.Id, attachment.Index);
         var imageRoot = definition.Image is { } image ? ImageRootfs.Plan(image, container.StateDirectory, Options.StorageDriver, definition.HasOwnUserNamespace) : null;
         var plan = Plan(definition, container.Id, container.Spec, imageRoot);
         ExitRecord.Clear(container.StateDirectory);
@@ -192,7 +192,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             StopSignal = Enum.TryParse<Signal>(state.StopSignal, out var signal) ? signal : Signal.SIGTERM,
         };
         // On persistent networks the container is a member another engine registered; this one takes over its leaving.
-        List<NetworkAttachment> attachments = [.. state.Networks.Select(n => Networks.Registered(n, state.Id)).OfType<NetworkAttachment>()];
+        List<NetworkAttachment> attachments = [.. state.Networks.Select((n, i) => Networks.Registered(n, state.Id) is { } a ? a with { Index = i } : null).OfType<NetworkAttachment>()];
         var container = new Container(this, state.Id, state.Name, directory, spec, definition, new LaunchedProcess(process, null), null,
             NameReservation.Adopt(Options.RootDirectory, state.Name), new Cgroup(_cgroups.Value, state.Cgroup), attachments, [],
             _loggerFactory.CreateLogger<Container>(), reattached: state);
@@ -364,7 +364,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             foreach (var connection in definition.Networks)
             {
                 var names = new[] { name, spec.Hostname ?? id[..12] }.Concat(connection.Aliases).Distinct(StringComparer.Ordinal).ToList();
-                attachments.Add(ContainerNetworks.Reserve(connection.Network, id, names));
+                attachments.Add(ContainerNetworks.Reserve(connection.Network, id, names, attachments.Count));
             }
             // A detached container outlives this process, and with it any proxy: the kernel forwards its ports.
             if (definition.Detached && definition.PublishedPorts.Count > 0)
@@ -518,7 +518,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         return async (pid, cancellationToken) =>
         {
             var passed = join is null ? [] : await join(pid, cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < attachments.Count; i++) ContainerNetworks.Connect(attachments[i], id, pid, i);
+            // The first network carries the default route.
+            for (int i = 0; i < attachments.Count; i++) ContainerNetworks.Connect(attachments[i], id, pid, defaultRoute: i == 0);
             return passed;
         };
     }

@@ -39,6 +39,12 @@ public sealed record ContainerInfo
     /// <summary>Whether it outlives the process that started it.</summary>
     public bool Detached { get; init; }
 
+    /// <summary>The networks it is on, in the order it joined them (the first carries its default route).</summary>
+    public IReadOnlyList<string> Networks { get; init; } = [];
+
+    /// <summary>Its address on each network.</summary>
+    public IReadOnlyDictionary<string, string> Addresses { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The host ports it publishes.</summary>
     public IReadOnlyList<Networks.PublishedPort> Ports { get; init; } = [];
 

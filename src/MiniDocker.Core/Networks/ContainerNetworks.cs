@@ -270,19 +270,19 @@ public sealed class ContainerNetworks
     }
 
     /// <summary>Leases an address and returns the attachment (the veth is made once the child exists).</summary>
-    internal static NetworkAttachment Reserve(ContainerNetwork network, string containerId, IReadOnlyList<string> names)
+    internal static NetworkAttachment Reserve(ContainerNetwork network, string containerId, IReadOnlyList<string> names, int index)
     {
         var address = network.Pool.Allocate(containerId);
-        return new NetworkAttachment(network, address, names);
+        return new NetworkAttachment(network, address, names) { Index = index };
     }
 
     /// <summary>
-    /// Connects a container that waits for "go": a veth with one end on the bridge and the other
-    /// as eth0 inside, the address and the default route.
+    /// Connects a container (waiting for "go", or running): a veth with one end on the bridge and
+    /// the other as eth<i>N</i> inside, the address, and on its first network the default route.
     /// </summary>
-    internal static void Connect(NetworkAttachment attachment, string containerId, int pid, int index)
+    internal static void Connect(NetworkAttachment attachment, string containerId, int pid, bool defaultRoute)
     {
-        string hostEnd = $"mdv{containerId[..10]}{index}", inner = $"eth{index}";
+        string hostEnd = HostEnd(containerId, attachment.Index), inner = $"eth{attachment.Index}";
         using var socket = RouteSocket.Open();
         // The inner end is born in the container's namespace, under its final name.
         socket.CreateVeth(hostEnd, inner, pid);
@@ -294,8 +294,7 @@ public sealed class ContainerNetworks
             using var inside = RouteSocket.OpenIn($"/proc/{pid}/ns/net");
             inside.AddAddress(inner, attachment.Address, attachment.Network.Subnet.PrefixLength);
             inside.SetUp(inner);
-            // The first network carries the default route.
-            if (index == 0) inside.AddDefaultRoute(inner, attachment.Network.Gateway);
+            if (defaultRoute) inside.AddDefaultRoute(inner, attachment.Network.Gateway);
         }
         catch
         {
@@ -322,28 +321,30 @@ public sealed class ContainerNetworks
     /// asynchronously; this makes it immediate), releases its address, updates the others' hosts files.
     /// </summary>
     /// <returns>The deletion of the host end, for the container's disposal to await.</returns>
-    internal Task Left(NetworkAttachment attachment, string containerId, int index)
+    internal Task Left(NetworkAttachment attachment, string containerId)
     {
         // Deleting a veth waits for RCU (tens of milliseconds): done in the background, so the
         // container's exit does not wait for it; its disposal and the engine's do.
-        var deletion = Task.Run(() => RemoveHostEnd(containerId, index));
+        var deletion = Task.Run(() => RemoveHostEnd(containerId, attachment.Index));
         lock (_pendingDeletions)
         {
             _pendingDeletions.RemoveAll(t => t.IsCompleted);
             _pendingDeletions.Add(deletion);
         }
         if (_members.TryGetValue(attachment.Network.Name, out var members)) members.TryRemove(containerId, out _);
-        _hostsFiles.TryRemove(containerId, out _);
         attachment.Network.Pool.Release(containerId);
         if (attachment.Network.Persistent) File.Delete(Path.Combine(MembersPath(attachment.Network.Name), containerId));
         RewriteHosts(attachment.Network);
+        // Still on another network (it was disconnected from this one): its own file loses this one's names.
+        if (_members.Values.Any(m => m.ContainsKey(containerId))) WriteHosts(containerId, _hostsFiles.GetValueOrDefault(containerId));
+        else _hostsFiles.TryRemove(containerId, out _);
         return deletion;
     }
 
     /// <summary>Deletes a container's host-side veth end, if the kernel has not yet (it does so with the namespace, eventually).</summary>
     internal static void RemoveHostEnd(string containerId, int index)
     {
-        var hostEnd = $"mdv{containerId[..10]}{index}";
+        var hostEnd = HostEnd(containerId, index);
         using var socket = RouteSocket.Open();
         try
         {
@@ -392,17 +393,40 @@ public sealed class ContainerNetworks
             .Concat(RegisteredMembers(network).Select(m => (m.Id, m.Member, (string?)m.HostsFile)))
             .DistinctBy(m => m.Item1);
 
+    /// <summary>
+    /// The /etc/hosts of a container on one network or more: itself on each, and every other
+    /// member of each, by name and alias.
+    /// </summary>
+    private string HostsFor(string containerId)
+    {
+        var text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        var networks = _networks.Values.Select(n => (Network: n, Members: AllMembers(n).ToList()))
+            .Where(n => n.Members.Any(m => m.Id == containerId)).ToList();
+        var own = networks.Select(n => n.Members.First(m => m.Id == containerId).Member).ToList();
+        foreach (var self in own) text.Append(self.Address).Append('\t').AppendJoin(' ', self.Names).Append('\n');
+        foreach (var other in networks.SelectMany(n => n.Members).Where(m => m.Id != containerId).Select(m => m.Member).DistinctBy(m => m.Address))
+        {
+            if (own.Any(self => self.Address.Equals(other.Address))) continue;
+            text.Append(other.Address).Append('\t').AppendJoin(' ', other.Names).Append('\n');
+        }
+        return text.ToString();
+    }
+
     private void RewriteHosts(ContainerNetwork network)
     {
-        foreach (var (id, member, path) in AllMembers(network))
-        {
-            if (path is null || !File.Exists(path)) continue;
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            var bytes = Encoding.UTF8.GetBytes(HostsFor(network, member));
-            file.SetLength(0);
-            file.Write(bytes);
-        }
+        foreach (var (id, _, path) in AllMembers(network)) WriteHosts(id, path);
     }
+
+    private void WriteHosts(string containerId, string? path)
+    {
+        if (path is null || !File.Exists(path)) return;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        var bytes = Encoding.UTF8.GetBytes(HostsFor(containerId));
+        file.SetLength(0);
+        file.Write(bytes);
+    }
+
+    private static string HostEnd(string containerId, int index) => $"mdv{containerId[..10]}{index}";
 
     /// <summary>Removes every network of this engine when it is disposed, after all its containers.</summary>
     internal async Task RemoveAllAsync()

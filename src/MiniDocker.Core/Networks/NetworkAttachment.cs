@@ -14,4 +14,7 @@ public sealed record NetworkAttachment(ContainerNetwork Network, IPAddress Addre
     /// forwards the port, since with bridge netfilter the rewritten frame leaves by the port it came in.
     /// </summary>
     internal bool Hairpin { get; init; }
+
+    /// <summary>Which of the container's networks this is: it names the veth (host end <c>mdv…N</c>, inner <c>ethN</c>).</summary>
+    internal int Index { get; init; }
 }

@@ -192,6 +192,43 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_running_container_connected_to_a_second_network_reaches_its_members_by_name_until_disconnected()
+    {
+        await using var test = env.CreateEngine();
+        var one = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        var two = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        var otherName = "other-" + Guid.NewGuid().ToString("N")[..6];
+        await using var mover = await test.Busybox(env.Rootfs).WithNetwork(one).WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+        await using var other = await test.Busybox(env.Rootfs).WithName(otherName).WithNetwork(two).WithCommand("/bin/sleep", "100").StartAsync(Cancel);
+        const string probe = "ping -c 1 -W 1 {0} >/dev/null && echo reached || echo unreachable";
+        var before = await mover.ExecAsync(["/bin/sh", "-c", string.Format(null, probe, other.Networks[0].Address)], cancellationToken: Cancel);
+
+        var attachment = await mover.ConnectAsync(two, ["mover-alias"], Cancel);
+        var links = await mover.ExecAsync(["/bin/sh", "-c", "ip -4 -o addr show | grep -o 'eth[0-9] *inet [0-9.]*'; ip route | grep default"], cancellationToken: Cancel);
+        var byName = await mover.ExecAsync(["/bin/sh", "-c", string.Format(null, probe, otherName)], cancellationToken: Cancel);
+        var back = await other.ExecAsync(["/bin/sh", "-c", string.Format(null, probe, "mover-alias")], cancellationToken: Cancel);
+        var again = await Assert.ThrowsAsync<InvalidOperationException>(() => mover.ConnectAsync(two, cancellationToken: Cancel));
+        var state = await test.Engine.Containers.InspectAsync(mover.Id, Cancel);
+
+        await mover.DisconnectAsync(two.Name, Cancel);
+        var after = await mover.ExecAsync(["/bin/sh", "-c", string.Format(null, probe, other.Networks[0].Address) + "; ip -o link | grep -c eth"], cancellationToken: Cancel);
+        var forgotten = await other.ExecAsync(["cat", "/etc/hosts"], cancellationToken: Cancel);
+
+        Assert.Contains("unreachable", before.Stdout);
+        Assert.Matches($@"eth1\s+inet {System.Text.RegularExpressions.Regex.Escape(attachment.Address.ToString())}\n", links.Stdout);
+        Assert.Contains("dev eth0", links.Stdout); // the first network keeps the default route
+        Assert.Contains("reached", byName.Stdout);
+        Assert.DoesNotContain("unreachable", byName.Stdout);
+        Assert.DoesNotContain("unreachable", back.Stdout);
+        Assert.Contains("already on network", again.Message);
+        Assert.Equal([one.Name, two.Name], state.Networks);
+        Assert.Equal("unreachable\n1\n", after.Stdout);
+        Assert.DoesNotContain("mover-alias", forgotten.Stdout);
+        Assert.Equal([one.Name], (await test.Engine.Containers.InspectAsync(mover.Id, Cancel)).Networks);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => mover.DisconnectAsync(two.Name, Cancel));
+    }
+
+    [Fact]
     public async Task Resolv_conf_has_the_hosts_nameservers_or_the_given_ones()
     {
         await using var test = env.CreateEngine();

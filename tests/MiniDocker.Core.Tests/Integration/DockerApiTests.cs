@@ -66,7 +66,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         // logs -f ends when the container does, with everything it wrote.
         await server.DockerAsync("run", "-d", "--name", "follow", "localhost/layered:1", "sh", "-c", "echo a; sleep 1; echo b");
         var follow = await server.DockerAsync("logs", "-f", "follow");
-        var until = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var until = DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var events = await server.DockerAsync("events", "--since", since, "--until", until, "--filter", "container=ev", "--format", "{{.Action}}");
 
         Assert.True(run.ExitCode == 0, run.Stderr);
@@ -178,7 +178,7 @@ public sealed class DockerApiTests(TestEnvironment env)
     }
 
     [Fact]
-    public async Task Containers_on_a_network_made_through_the_api_reach_each_other_by_name()
+    public async Task Containers_on_networks_made_through_the_api_reach_each_other_by_name_and_join_and_leave_them_while_running()
     {
         await using var server = await ApiServer.StartAsync(env);
 
@@ -186,6 +186,20 @@ public sealed class DockerApiTests(TestEnvironment env)
         var alpha = await server.DockerAsync("run", "-d", "--name", "alpha", "--network", "apinet", "localhost/layered:1", "sleep", "60");
         var ping = await server.DockerAsync("run", "--rm", "--network", "apinet", "localhost/layered:1", "ping", "-c", "1", "-W", "2", "alpha");
         var ls = await server.DockerAsync("network", "ls", "--format", "{{.Name}} {{.Driver}}");
+        // A running container joins and leaves a second network.
+        await server.DockerAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "second");
+        await server.DockerAsync("run", "-d", "--name", "beta", "--network", "second", "localhost/layered:1", "sleep", "60");
+        var unreachable = await server.DockerAsync("exec", "alpha", "ping", "-c", "1", "-W", "1", "beta");
+        var connect = await server.DockerAsync("network", "connect", "--alias", "alpha-two", "second", "alpha");
+        var reached = await server.DockerAsync("exec", "alpha", "ping", "-c", "1", "-W", "2", "beta");
+        var byAlias = await server.DockerAsync("exec", "beta", "ping", "-c", "1", "-W", "2", "alpha-two");
+        var twice = await server.DockerAsync("network", "connect", "second", "alpha");
+        var disconnect = await server.DockerAsync("network", "disconnect", "second", "alpha");
+        var gone = await server.DockerAsync("exec", "beta", "ping", "-c", "1", "-W", "1", "alpha-two");
+        var notThere = await server.DockerAsync("network", "disconnect", "second", "alpha");
+        await server.DockerAsync("rm", "-f", "beta");
+        await server.DockerAsync("network", "rm", "second");
+
         var busy = await server.DockerAsync("network", "rm", "apinet");
         await server.DockerAsync("rm", "-f", "alpha");
         var rm = await server.DockerAsync("network", "rm", "apinet");
@@ -197,6 +211,15 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.True(ping.ExitCode == 0, $"ping by name failed: {ping.Stdout}{ping.Stderr}");
         Assert.Contains("1 packets received", ping.Stdout);
         Assert.Equal("apinet bridge\n", ls.Stdout);
+        Assert.NotEqual(0, unreachable.ExitCode);
+        Assert.True(connect.ExitCode == 0, connect.Stderr);
+        Assert.True(reached.ExitCode == 0, $"ping by name after connect failed: {reached.Stdout}{reached.Stderr}");
+        Assert.True(byAlias.ExitCode == 0, $"ping by alias failed: {byAlias.Stdout}{byAlias.Stderr}");
+        Assert.NotEqual(0, twice.ExitCode);
+        Assert.Contains("already exists in network second", twice.Stderr);
+        Assert.True(disconnect.ExitCode == 0, disconnect.Stderr);
+        Assert.NotEqual(0, gone.ExitCode);
+        Assert.Contains("is not connected to network second", notThere.Stderr);
         Assert.NotEqual(0, busy.ExitCode);
         Assert.Equal((0, "apinet\n"), (rm.ExitCode, rm.Stdout));
         Assert.Equal("", after.Stdout);
