@@ -88,10 +88,10 @@ internal static class ContainerApi
         app.MapPost("/containers/{id}/attach", async (string id, ContainerEngine engine, ServerContainers server, IHostApplicationLifetime lifetime, HttpContext context) =>
         {
             var info = await engine.Containers.InspectAsync(id, context.RequestAborted);
-            if (context.Request.Flag("stdin")) throw ApiException.NotSupported("Attaching stdin");
             var upgrade = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>();
             if (upgrade is not { IsUpgradableRequest: true }) throw ApiException.BadRequest("Attach needs an upgraded connection (Connection: Upgrade, Upgrade: tcp).");
-            context.Response.Headers.ContentType = StreamFrames.MultiplexedContentType;
+            // As dockerd: a terminal's output is one raw stream; otherwise stdout and stderr come framed apart.
+            context.Response.Headers.ContentType = info.Tty ? StreamFrames.RawContentType : StreamFrames.MultiplexedContentType;
             context.Response.Headers.Upgrade = "tcp";
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             server.Streaming(info.Id, done.Task);
@@ -103,11 +103,25 @@ internal static class ContainerApi
                 using var ended = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping, context.RequestAborted);
                 var token = ended.Token;
                 var container = await server.WhenStartedAsync(info.Id, token);
-                var options = new LogOptions { Stdout = context.Request.Flag("stdout"), Stderr = context.Request.Flag("stderr") };
-                await foreach (var line in container.FollowLogsAsync(options, token))
-                    await StreamFrames.WriteAsync(stream, line.Stream, line.Text, multiplexed: true, token);
+                // Without OpenStdin the container has no stdin to write to, and the client's input is ignored, as with dockerd.
+                if (context.Request.Flag("stdin") && container.Stdin is { } stdin)
+                    _ = AttachedInput.CopyAsync(stream, stdin, closeAtEnd: !info.Tty, token);
+                if (info.Tty)
+                {
+                    await foreach (var bytes in container.AttachTerminalAsync(token))
+                    {
+                        await stream.WriteAsync(bytes, token);
+                        await stream.FlushAsync(token);
+                    }
+                }
+                else
+                {
+                    var options = new LogOptions { Stdout = context.Request.Flag("stdout"), Stderr = context.Request.Flag("stderr") };
+                    await foreach (var line in container.FollowLogsAsync(options, token))
+                        await StreamFrames.WriteAsync(stream, line.Stream, line.Text, multiplexed: true, token);
+                }
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException or MiniDockerException)
+            catch (Exception e) when (e is OperationCanceledException or IOException or MiniDockerException or InvalidOperationException)
             {
                 // The client went away, or the start failed (its own request reports why): the stream just ends.
             }
@@ -198,7 +212,7 @@ internal static class ContainerApi
             FinishedAt = (c.FinishedAt ?? DateTimeOffset.UnixEpoch).UtcDateTime.ToString("o", CultureInfo.InvariantCulture),
         },
         Image = c.ImageId ?? "",
-        Config = new { Image = c.Image ?? "", Cmd = c.Command, c.Labels, Tty = false, OpenStdin = false },
+        Config = new { Image = c.Image ?? "", Cmd = c.Command, c.Labels, c.Tty, c.OpenStdin },
         HostConfig = new { AutoRemove = server.IsAutoRemove(c.Id) },
     };
 

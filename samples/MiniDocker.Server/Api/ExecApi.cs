@@ -74,7 +74,7 @@ internal static class ExecApi
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping, context.RequestAborted);
             var token = ended.Token;
             // Input runs on its own: it ends when the client closes its side, which may be never before the output ends.
-            if (record.AttachStdin && exec.Stdin is { } stdin) _ = CopyInputAsync(stream, stdin, token);
+            if (record.AttachStdin && exec.Stdin is { } stdin) _ = AttachedInput.CopyAsync(stream, stdin, closeAtEnd: true, token);
             var writeLock = new SemaphoreSlim(1, 1);
             try
             {
@@ -142,21 +142,6 @@ internal static class ExecApi
             {
                 writeLock.Release();
             }
-        }
-    }
-
-    private static async Task CopyInputAsync(Stream from, Stream to, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await from.CopyToAsync(to, cancellationToken);
-        }
-        catch (IOException)
-        {
-        }
-        finally
-        {
-            await to.DisposeAsync(); // the client's end of input is the command's
         }
     }
 }

@@ -91,6 +91,8 @@ public sealed partial class Container : IAsyncDisposable
                 MonitorPid = launched.MonitorPid ?? 0,
                 MonitorStartTime = launched.MonitorPid is { } monitor ? State.ProcessIdentity.StartTime(monitor) ?? 0 : 0,
                 Detached = definition.Detached,
+                Tty = spec.Process?.Terminal == true,
+                OpenStdin = definition.OpenStdin,
                 Image = definition.Image is { } image ? (image.Tags.Count > 0 ? image.Tags[0] : image.Id.ToString()) : null,
                 ImageId = definition.Image?.Id.ToString(),
                 Command = [.. spec.Process?.Args ?? []],

@@ -198,6 +198,8 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
             ExitCode = state.ExitCode,
             Pid = alive ? state.Pid : null,
             Detached = state.Detached,
+            Tty = state.Tty,
+            OpenStdin = state.OpenStdin,
             Labels = state.Labels,
             Ports = state.Ports,
             Networks = state.Networks,

@@ -281,6 +281,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             var state = new State.ContainerState
             {
                 Id = id, Name = name, Status = "created", Created = DateTimeOffset.UtcNow, Detached = definition.Detached,
+                Tty = definition.Spec.Process?.Terminal == true, OpenStdin = definition.OpenStdin,
                 Image = definition.Image is { } i ? (i.Tags.Count > 0 ? i.Tags[0] : i.Id.ToString()) : null, ImageId = definition.Image?.Id.ToString(),
                 Command = [.. definition.Spec.Process?.Args ?? []], Labels = new(definition.Labels), StopSignal = definition.StopSignal.ToString(),
             };

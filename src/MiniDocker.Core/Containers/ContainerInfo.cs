@@ -39,6 +39,12 @@ public sealed record ContainerInfo
     /// <summary>Whether it outlives the process that started it.</summary>
     public bool Detached { get; init; }
 
+    /// <summary>Whether it runs on a terminal (<see cref="ContainerBuilder.WithTty"/>): its output is raw bytes, not stdout and stderr apart.</summary>
+    public bool Tty { get; init; }
+
+    /// <summary>Whether its stdin is kept open for writing (<see cref="ContainerBuilder.WithStdin"/>).</summary>
+    public bool OpenStdin { get; init; }
+
     /// <summary>The networks it is on, in the order it joined them (the first carries its default route).</summary>
     public IReadOnlyList<string> Networks { get; init; } = [];
 

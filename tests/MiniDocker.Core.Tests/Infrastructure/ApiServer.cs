@@ -51,12 +51,15 @@ public sealed class ApiServer : IAsyncDisposable
         return Path.Combine(repository, "samples", "MiniDocker.Server", "bin", output.Parent.Name, output.Name, "minidocker-server.dll");
     }
 
-    public Task<CommandResult> DockerAsync(params string[] args) =>
+    public Task<CommandResult> DockerAsync(params string[] args) => DockerWithInputAsync(null, args);
+
+    /// <summary>The docker client with <paramref name="input"/> on its stdin (as <c>echo … | docker …</c>).</summary>
+    public Task<CommandResult> DockerWithInputAsync(string? input, params string[] args) =>
         Command.RunAsync(Require.Tool("docker", "docker.io"), args, new Dictionary<string, string>
         {
             ["DOCKER_HOST"] = "unix://" + Socket,
             ["DOCKER_CONFIG"] = Path.Combine(_engine.Root, "docker-config"), // no user's settings
-        });
+        }, input);
 
     public async Task<(int Status, string Body)> PostAsync(string path, string json)
     {

@@ -87,6 +87,25 @@ public sealed class DockerApiTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Docker_run_pipes_stdin_into_a_container_and_shows_a_terminals_output_raw()
+    {
+        await using var server = await ApiServer.StartAsync(env);
+
+        var piped = await server.DockerWithInputAsync("first line\nsecond line\n", "run", "-i", "--rm", "localhost/layered:1", "sh", "-c", "wc -l; echo done >&2");
+        var terminal = await server.DockerAsync("run", "-t", "--rm", "localhost/layered:1", "sh", "-c", "test -t 1 && echo on a tty; printf 'no newline'");
+        var inspect = await server.DockerAsync("run", "-d", "-t", "--name", "tty-box", "localhost/layered:1", "sleep", "60");
+        var tty = await server.DockerAsync("inspect", "--format", "{{.Config.Tty}}", "tty-box");
+
+        Assert.True(piped.ExitCode == 0, piped.Stderr);
+        Assert.Equal("2\n", piped.Stdout);
+        Assert.Equal("done\n", piped.Stderr);
+        Assert.True(terminal.ExitCode == 0, terminal.Stderr);
+        Assert.Equal("on a tty\r\nno newline", terminal.Stdout); // the terminal's bytes, with no frame headers
+        Assert.Equal(0, inspect.ExitCode);
+        Assert.Equal("true\n", tty.Stdout);
+    }
+
+    [Fact]
     public async Task Clients_that_hang_up_mid_stream_leave_no_stream_behind_in_the_server()
     {
         await using var server = await ApiServer.StartAsync(env);

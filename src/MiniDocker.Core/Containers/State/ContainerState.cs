@@ -22,6 +22,12 @@ internal sealed record ContainerState
     public ulong PidStartTime { get; init; }
 
     public bool Detached { get; init; }
+
+    /// <summary>Whether its first process runs on a terminal (its output is raw bytes, not stdout and stderr apart).</summary>
+    public bool Tty { get; init; }
+
+    /// <summary>Whether its stdin is kept open for writing.</summary>
+    public bool OpenStdin { get; init; }
     public string? Image { get; init; }
     public string? ImageId { get; init; }
     public List<string> Command { get; init; } = [];
