@@ -26,14 +26,15 @@ internal sealed class ServerContainers(ContainerEngine engine)
 
     public bool IsAutoRemove(string id) => _autoRemove.ContainsKey(id);
 
-    /// <summary>The live container once it has started (at once if it runs already).</summary>
+    /// <summary>The live container once it has started (at once if it runs already), as attach before a start (docker start -a) waits for it.</summary>
     public async Task<Container> WhenStartedAsync(string id, CancellationToken cancellationToken)
     {
-        if (engine.Containers.FirstOrDefault(c => c.Id == id) is { } live) return live;
+        var next = Started(id).Task;
+        // Checked after taking the start to wait for: a start that completed in between is seen here.
+        if (engine.Containers.FirstOrDefault(c => c.Id == id) is { Status: ContainerStatus.Running or ContainerStatus.Paused } live) return live;
         var info = await engine.Containers.InspectAsync(id, cancellationToken);
         if (info.Status is ContainerStatus.Running or ContainerStatus.Paused) return await engine.Containers.GetAsync(id, cancellationToken);
-        if (info.Status != ContainerStatus.Created) throw new InvalidOperationException($"Container {info.Name} is not running.");
-        return await Started(id).Task.WaitAsync(cancellationToken);
+        return await next.WaitAsync(cancellationToken);
     }
 
     /// <summary>Completes once a <c>--rm</c> container has been removed.</summary>
@@ -59,7 +60,8 @@ internal sealed class ServerContainers(ContainerEngine engine)
             }
             throw;
         }
-        Started(id).TrySetResult(container);
+        // Waiters hold the task; the next start of the same container waits on a new one.
+        if (_started.TryRemove(id, out var started)) started.TrySetResult(container);
         if (_autoRemove.ContainsKey(id)) _ = RemoveWhenExitedAsync(container);
     }
 

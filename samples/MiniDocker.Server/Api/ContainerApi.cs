@@ -72,7 +72,7 @@ internal static class ContainerApi
             {
                 code = info.ExitCode ?? -1;
             }
-            else if (live is not null && condition != "removed")
+            else if (live is not null && condition != "removed" && !(condition == "next-exit" && info.Status == ContainerStatus.Exited))
             {
                 // Still this server's: its exit code is known once its exit has been handled, which may be a moment after the process ended.
                 code = (await live.WaitAsync(context.RequestAborted)).ExitCode;
@@ -87,6 +87,7 @@ internal static class ContainerApi
         });
         app.MapPost("/containers/{id}/attach", async (string id, ContainerEngine engine, ServerContainers server, IHostApplicationLifetime lifetime, HttpContext context) =>
         {
+            var attachedAt = DateTimeOffset.UtcNow;
             var info = await engine.Containers.InspectAsync(id, context.RequestAborted);
             var upgrade = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>();
             if (upgrade is not { IsUpgradableRequest: true }) throw ApiException.BadRequest("Attach needs an upgraded connection (Connection: Upgrade, Upgrade: tcp).");
@@ -116,7 +117,8 @@ internal static class ContainerApi
                 }
                 else
                 {
-                    var options = new LogOptions { Stdout = context.Request.Flag("stdout"), Stderr = context.Request.Flag("stderr") };
+                    // What is written from the attach on (docker run attaches before the start, so that is everything); earlier output only with logs=1.
+                    var options = new LogOptions { Stdout = context.Request.Flag("stdout"), Stderr = context.Request.Flag("stderr"), Since = context.Request.Flag("logs") ? null : attachedAt };
                     await foreach (var line in container.FollowLogsAsync(options, token))
                         await StreamFrames.WriteAsync(stream, line.Stream, line.Text, multiplexed: true, token);
                 }

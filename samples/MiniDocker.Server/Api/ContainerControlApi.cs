@@ -31,11 +31,9 @@ internal static class ContainerControlApi
                 case ContainerStatus.Running or ContainerStatus.Paused:
                     await (await engine.Containers.GetAsync(info.Id, cancellationToken)).RestartAsync(timeout, cancellationToken);
                     break;
-                case ContainerStatus.Created:
-                    await server.StartAsync(info.Id, cancellationToken);
-                    break;
                 default:
-                    throw ApiException.Conflict($"Container {info.Id} has exited; minidocker-server cannot start an exited container again. Run a new one (docker run) instead.");
+                    await server.StartAsync(info.Id, cancellationToken); // created, or exited: it starts (again)
+                    break;
             }
             return Results.NoContent();
         });

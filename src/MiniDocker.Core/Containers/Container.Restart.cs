@@ -46,6 +46,28 @@ public sealed partial class Container
         }
     }
 
+    /// <summary>
+    /// Lets go of an exited container whose id starts a new run (<c>docker start</c> of an exited
+    /// container): its state directory, rootfs changes, logs and name pass to the new run's object,
+    /// and this one acts as removed.
+    /// </summary>
+    internal async Task RetireAsync()
+    {
+        await _disposeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_removed) return;
+            lock (_stateLock) _removed = true;
+            await LetGoOfRunAsync().ConfigureAwait(false);
+            _name.Keep();
+            _engine.Forget(this);
+        }
+        finally
+        {
+            _disposeLock.Release();
+        }
+    }
+
     /// <summary>The pending restart request, taken by the exit watcher when the run it stopped ends.</summary>
     private TaskCompletionSource? TakeRestartRequest() => Interlocked.Exchange(ref _restartRequest, null);
 }

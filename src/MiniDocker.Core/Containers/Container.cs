@@ -264,14 +264,7 @@ public sealed partial class Container : IAsyncDisposable
             _removed = true;
             StopRestarting();
             if (!_exit.IsCompleted) await KillAsync(Signal.SIGKILL).ConfigureAwait(false);
-            await ((Task)_exit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (Stdin is not null) await Stdin.DisposeAsync().ConfigureAwait(false);
-            await _terminalPump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            // Its veths' host ends were deleted in the background when it exited; removed means gone.
-            await Task.WhenAll(_networkCleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            _process.Dispose();
-            _logMonitor?.Dispose();
-            _stdinForRestarts?.Dispose();
+            await LetGoOfRunAsync().ConfigureAwait(false);
             ContainerEngine.RemoveDirectory(StateDirectory);
             _name.Dispose();
             _engine.Forget(this);
@@ -282,6 +275,19 @@ public sealed partial class Container : IAsyncDisposable
         {
             _disposeLock.Release();
         }
+    }
+
+    /// <summary>Once the run has ended: its stdin, terminal, veths, process handle and log monitor go.</summary>
+    private async Task LetGoOfRunAsync()
+    {
+        await ((Task)_exit).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (Stdin is not null) await Stdin.DisposeAsync().ConfigureAwait(false);
+        await _terminalPump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // Its veths' host ends were deleted in the background when it exited; removed means gone.
+        await Task.WhenAll(_networkCleanup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _process.Dispose();
+        _logMonitor?.Dispose();
+        _stdinForRestarts?.Dispose();
     }
 
     /// <summary>How many times the restart policy started the container again.</summary>

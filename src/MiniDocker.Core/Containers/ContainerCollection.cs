@@ -78,17 +78,25 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
         return Task.FromResult(_engine.Reattach(state, Path.Combine(Directory, id)));
     }
 
-    /// <summary>Starts a container made with <see cref="ContainerEngine.CreateAsync"/>, whichever engine created it (<c>docker start</c>).</summary>
+    /// <summary>
+    /// Starts a container made with <see cref="ContainerEngine.CreateAsync"/>, whichever engine
+    /// created it (<c>docker start</c>): a created one, or one that has exited, which starts again
+    /// with the same id, name, rootfs changes and log. A running one is returned as it is.
+    /// </summary>
     /// <exception cref="ContainerNotFoundException">No container goes by that.</exception>
-    /// <exception cref="InvalidOperationException">It is not a created container (it runs, or has run).</exception>
-    public Task<Container> StartAsync(string idOrName, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">It ran without being created first (its definition was not kept), or is gone half-removed.</exception>
+    public async Task<Container> StartAsync(string idOrName, CancellationToken cancellationToken = default)
     {
         var id = Resolve(idOrName);
-        if (_engine.Live.TryGetValue(id, out var live) && live.Status is ContainerStatus.Running or ContainerStatus.Paused) return Task.FromResult(live);
-        var state = ContainerStateFile.Read(Path.Combine(Directory, id));
-        if (state.Status != "created")
-            throw new InvalidOperationException($"Container {state.Name} is {state.Status}; only a created container can be started here (run a new one instead of restarting an exited one).");
-        return _engine.StartCreatedAsync(state, Path.Combine(Directory, id), cancellationToken);
+        var directory = Path.Combine(Directory, id);
+        if (_engine.Live.TryGetValue(id, out var live) && live.Status is ContainerStatus.Running or ContainerStatus.Paused) return live;
+        var info = ToInfo(ContainerStateFile.Read(directory), directory);
+        if (info.Status is ContainerStatus.Running or ContainerStatus.Paused) return await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (info.Status != ContainerStatus.Created && !File.Exists(Path.Combine(directory, "created.json")))
+            throw new InvalidOperationException($"Container {info.Name} was started without being created first, so its definition was not kept and it cannot start again; run a new one.");
+        // The exited run's object lets go; the state it leaves is what the next run starts from.
+        if (live is not null) await live.RetireAsync().ConfigureAwait(false);
+        return await _engine.StartCreatedAsync(ContainerStateFile.Read(directory), directory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A container's log lines, whether it runs or has exited, whichever engine started it.</summary>

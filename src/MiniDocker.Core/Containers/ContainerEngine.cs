@@ -313,6 +313,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             StopSignal = Enum.TryParse<Signal>(extras.StopSignal, out var signal) ? signal : Signal.SIGTERM,
             LogMaxBytes = extras.LogMaxBytes, LogMaxFiles = extras.LogMaxFiles, RestartPolicy = RestartPolicy.Parse(extras.RestartPolicy),
         };
+        ExitRecord.Clear(directory); // an earlier run's, when an exited container starts again
         var container = await StartCoreAsync(definition, (state.Id, NameReservation.Adopt(Options.RootDirectory, state.Name)), cancellationToken).ConfigureAwait(false);
         container.KeepCreatedTime(state.Created);
         return container;

@@ -106,6 +106,28 @@ public sealed class DockerApiTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Docker_start_and_restart_run_an_exited_container_again_with_its_files()
+    {
+        await using var server = await ApiServer.StartAsync(env);
+        var create = await server.DockerAsync("create", "--name", "again", "localhost/layered:1", "sh", "-c", "echo x >> /runs; echo runs $(wc -l < /runs)");
+
+        var first = await server.DockerAsync("start", "-a", "again");
+        var second = await server.DockerAsync("start", "-a", "again");
+        var restart = await server.DockerAsync("restart", "again");
+        await Eventually.TrueAsync(() => server.DockerAsync("logs", "again").GetAwaiter().GetResult().Stdout == "runs 1\nruns 2\nruns 3\n");
+        await Eventually.TrueAsync(() => server.DockerAsync("inspect", "--format", "{{.State.Status}}", "again").GetAwaiter().GetResult().Stdout == "exited\n");
+        var ps = await server.DockerAsync("ps", "-a", "--format", "{{.Names}}");
+
+        Assert.Equal(0, create.ExitCode);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal("runs 1\n", first.Stdout);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal("runs 2\n", second.Stdout); // the container's writable layer is kept between runs
+        Assert.True(restart.ExitCode == 0, restart.Stderr);
+        Assert.Equal("again\n", ps.Stdout);
+    }
+
+    [Fact]
     public async Task Clients_that_hang_up_mid_stream_leave_no_stream_behind_in_the_server()
     {
         await using var server = await ApiServer.StartAsync(env);

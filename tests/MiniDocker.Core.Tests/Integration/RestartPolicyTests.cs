@@ -140,6 +140,36 @@ public sealed class RestartPolicyTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task An_exited_created_container_starts_again_with_its_filesystem_name_and_log()
+    {
+        await using var test = env.CreateEngine();
+        var image = await env.ImportBusyboxAsync(test);
+        var name = "again-" + Guid.NewGuid().ToString("N")[..6];
+        var created = await test.Engine.CreateAsync(test.Engine.CreateContainer().WithImage(image).WithName(name)
+            .WithCommand("/bin/sh", "-c", "echo x >> /runs; echo runs $(wc -l < /runs)").Build(), Cancel);
+
+        var first = await test.Engine.Containers.StartAsync(name, Cancel);
+        Assert.Equal(0, (await first.WaitAsync(Cancel)).ExitCode);
+        var second = await test.Engine.Containers.StartAsync(name, Cancel);
+        Assert.Equal(0, (await second.WaitAsync(Cancel)).ExitCode);
+        var info = await test.Engine.Containers.InspectAsync(name, Cancel);
+        var logs = await test.Engine.Containers.GetLogsAsync(name, cancellationToken: Cancel);
+
+        Assert.Equal(created.Id, second.Id);
+        Assert.NotSame(first, second);
+        Assert.Equal(["runs 1", "runs 2"], logs.Select(l => l.Text.TrimEnd('\n')));
+        Assert.Equal((ContainerStatus.Exited, 0, created.Created), (info.Status, info.ExitCode, info.Created));
+        await test.Engine.Containers.RemoveAsync(name, cancellationToken: Cancel);
+        Assert.Empty(await test.Engine.Containers.ListAsync(all: true, Cancel));
+
+        // A container run without being created first keeps no definition to start again from.
+        await using var ran = await test.Engine.CreateContainer().WithImage(image).WithCommand("true").StartAsync(Cancel);
+        await ran.WaitAsync(Cancel);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Engine.Containers.StartAsync(ran.Id, Cancel));
+        Assert.Contains("run a new one", refused.Message);
+    }
+
+    [Fact]
     public void A_policy_is_read_in_dockers_syntax_and_bad_ones_are_refused()
     {
         Assert.Equal(RestartPolicy.OnFailure(5), RestartPolicy.Parse("on-failure:5"));
