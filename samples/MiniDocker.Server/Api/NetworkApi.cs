@@ -44,19 +44,19 @@ internal static class NetworkApi
                 if (endpoint.TryGetProperty("Aliases", out var given) && given.ValueKind == JsonValueKind.Array)
                     aliases = [.. given.EnumerateArray().Select(a => a.GetString() ?? throw ApiException.BadRequest("Aliases must be strings."))];
             }
-            var live = await engine.RunningAsync(container, "minidocker-server connects running containers only: start it first, or create it with --network", cancellationToken);
-            if (live.Networks.Any(n => n.Network.Name == network.Name))
-                throw new ApiException(StatusCodes.Status403Forbidden, $"endpoint with name {live.Name} already exists in network {network.Name}");
-            await live.ConnectAsync(network, aliases, cancellationToken);
+            var info = await engine.Containers.InspectAsync(container, cancellationToken);
+            if (info.Networks.Contains(network.Name))
+                throw new ApiException(StatusCodes.Status403Forbidden, $"endpoint with name {info.Name} already exists in network {network.Name}");
+            await engine.Containers.ConnectAsync(info.Id, network, aliases, cancellationToken); // at once, or when a created one starts
             return Results.Ok();
         });
         app.MapPost("/networks/{id}/disconnect", async (string id, ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
         {
             var (network, container, _) = await MembershipRequestAsync(engine, id, request, cancellationToken);
-            var live = await engine.RunningAsync(container, "a container that is not running holds no network", cancellationToken);
-            if (live.Networks.All(n => n.Network.Name != network.Name))
-                throw ApiException.Conflict($"container {live.Id} is not connected to network {network.Name}");
-            await live.DisconnectAsync(network.Name, cancellationToken);
+            var info = await engine.Containers.InspectAsync(container, cancellationToken);
+            if (!info.Networks.Contains(network.Name))
+                throw ApiException.Conflict($"container {info.Id} is not connected to network {network.Name}");
+            await engine.Containers.DisconnectAsync(info.Id, network.Name, cancellationToken);
             return Results.Ok();
         });
         app.MapDelete("/networks/{id}", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>

@@ -9,7 +9,7 @@ namespace MiniDocker.Containers;
 /// <see cref="ListAsync(ContainerFilter, CancellationToken)"/>, <see cref="InspectAsync"/>, <see cref="GetAsync"/> (which re-attaches
 /// to a running container another engine started), logs, removal and pruning.
 /// </summary>
-public sealed class ContainerCollection : IReadOnlyCollection<Container>
+public sealed partial class ContainerCollection : IReadOnlyCollection<Container>
 {
     private readonly ContainerEngine _engine;
 
@@ -92,7 +92,7 @@ public sealed class ContainerCollection : IReadOnlyCollection<Container>
         if (_engine.Live.TryGetValue(id, out var live) && live.Status is ContainerStatus.Running or ContainerStatus.Paused) return live;
         var info = ToInfo(ContainerStateFile.Read(directory), directory);
         if (info.Status is ContainerStatus.Running or ContainerStatus.Paused) return await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (info.Status != ContainerStatus.Created && !File.Exists(Path.Combine(directory, "created.json")))
+        if (info.Status != ContainerStatus.Created && !CreatedDefinitionFile.Exists(directory))
             throw new InvalidOperationException($"Container {info.Name} was started without being created first, so its definition was not kept and it cannot start again; run a new one.");
         // The exited run's object lets go; the state it leaves is what the next run starts from.
         if (live is not null) await live.RetireAsync().ConfigureAwait(false);

@@ -274,8 +274,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 RestartPolicy = definition.RestartPolicy.ToString(), Dns = [.. definition.Dns], Ports = [.. definition.PublishedPorts], Landlock = definition.Landlock,
                 Networks = definition.Networks.ToDictionary(n => n.Network.Name, n => n.Aliases.ToList()),
             };
-            await File.WriteAllBytesAsync(Path.Combine(directory, "created.json"),
-                System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(extras, State.CreatedDefinitionJsonContext.Default.CreatedDefinition), cancellationToken).ConfigureAwait(false);
+            await State.CreatedDefinitionFile.WriteAsync(directory, extras, cancellationToken).ConfigureAwait(false);
             if (definition.Image is { } image)
                 await File.WriteAllTextAsync(Path.Combine(directory, MiniDocker.Images.ImageStore.ImageFileName), image.ManifestDigest.ToString(), cancellationToken).ConfigureAwait(false);
             var state = new State.ContainerState
@@ -284,6 +283,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Tty = definition.Spec.Process?.Terminal == true, OpenStdin = definition.OpenStdin,
                 Image = definition.Image is { } i ? (i.Tags.Count > 0 ? i.Tags[0] : i.Id.ToString()) : null, ImageId = definition.Image?.Id.ToString(),
                 Command = [.. definition.Spec.Process?.Args ?? []], Labels = new(definition.Labels), StopSignal = definition.StopSignal.ToString(),
+                Networks = [.. definition.Networks.Select(n => n.Network.Name)],
             };
             State.ContainerStateFile.Write(directory, state);
             reservation.Keep();
@@ -301,8 +301,7 @@ public sealed class ContainerEngine : IAsyncDisposable
     internal async Task<Container> StartCreatedAsync(State.ContainerState state, string directory, CancellationToken cancellationToken)
     {
         var spec = RuntimeSpec.FromJson(await File.ReadAllTextAsync(Path.Combine(directory, "definition.json"), cancellationToken).ConfigureAwait(false));
-        var extras = System.Text.Json.JsonSerializer.Deserialize(await File.ReadAllBytesAsync(Path.Combine(directory, "created.json"), cancellationToken).ConfigureAwait(false),
-            State.CreatedDefinitionJsonContext.Default.CreatedDefinition) ?? throw new State.ContainerStateException(state.Id, $"Container {state.Name}'s created.json is empty; remove it and create it again.");
+        var extras = await State.CreatedDefinitionFile.ReadAsync(directory, state, cancellationToken).ConfigureAwait(false);
         var image = extras.ImageManifest is { } manifest ? await Images.GetAsync(manifest, cancellationToken).ConfigureAwait(false) : null;
         var networks = extras.Networks.Select(n => new NetworkConnection(
             Networks.Find(n.Key) ?? throw new ContainerConfigurationException($"Container {state.Name} joins network \"{n.Key}\", which no longer exists; create it again."), n.Value)).ToList();

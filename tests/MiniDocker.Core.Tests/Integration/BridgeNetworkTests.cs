@@ -229,6 +229,35 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task A_created_container_connected_by_name_joins_the_network_at_its_start()
+    {
+        await using var test = env.CreateEngine();
+        var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), persistent: true, Cancel);
+        var transient = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
+        try
+        {
+            var created = await test.Engine.CreateAsync(test.Busybox(env.Rootfs).WithCommand("/bin/sh", "-c", "ip -4 -o addr show eth0 | grep -o 'inet [0-9.]*'").Build(), Cancel);
+
+            await test.Engine.Containers.ConnectAsync(created.Id, network, ["later"], Cancel);
+            var listed = (await test.Engine.Containers.InspectAsync(created.Id, Cancel)).Networks;
+            var twice = await Assert.ThrowsAsync<InvalidOperationException>(() => test.Engine.Containers.ConnectAsync(created.Id, network, cancellationToken: Cancel));
+            var notKept = await Assert.ThrowsAsync<ContainerConfigurationException>(() => test.Engine.Containers.ConnectAsync(created.Id, transient, cancellationToken: Cancel));
+            await using var started = await test.Engine.Containers.StartAsync(created.Id, Cancel);
+            await started.WaitAsync(Cancel);
+
+            Assert.Equal([network.Name], listed);
+            Assert.Contains("already on network", twice.Message);
+            Assert.Contains("persistent: true", notKept.Message);
+            Assert.Equal((network.Name, $"inet {started.Networks.Single().Address}\n"), (started.Networks.Single().Network.Name, (await started.GetLogsAsync(Cancel)).Stdout));
+        }
+        finally
+        {
+            foreach (var c in await test.Engine.Containers.ListAsync(all: true, Cancel)) await test.Engine.Containers.RemoveAsync(c.Id, force: true, Cancel);
+            await test.Engine.Networks.RemoveAsync(network.Name, Cancel);
+        }
+    }
+
+    [Fact]
     public async Task Resolv_conf_has_the_hosts_nameservers_or_the_given_ones()
     {
         await using var test = env.CreateEngine();
@@ -255,17 +284,22 @@ public sealed class BridgeNetworkTests(TestEnvironment env)
         await using var test = env.CreateEngine();
         var network = await test.Engine.Networks.CreateAsync("mdt-" + Guid.NewGuid().ToString("N")[..6], UniqueSubnet(), Cancel);
         await using var witness = await test.Busybox(env.Rootfs).WithNetwork(network).WithCommand("/bin/sleep", "100").StartAsync(Cancel);
-        var links = Directory.GetDirectories("/sys/class/net").Order().ToList();
         var tables = MiniDocker.Networking.Firewall.NetworkFirewall.Tables();
+        var ids = new List<string>();
 
         for (int i = 0; i < 100; i++)
         {
             await using var container = await test.Busybox(env.Rootfs).WithNetwork(network).WithCommand("/bin/true").StartAsync(Cancel);
             await container.WaitAsync(Cancel);
+            ids.Add(container.Id);
         }
 
-        Assert.Equal(links, Directory.GetDirectories("/sys/class/net").Order().ToList());
-        Assert.Equal(tables, MiniDocker.Networking.Firewall.NetworkFirewall.Tables());
+        // Their own veths only: tests running beside this one make and remove links of their own.
+        Assert.DoesNotContain(ids, id => Directory.Exists($"/sys/class/net/mdv{id[..10]}0"));
+        Assert.True(Directory.Exists($"/sys/class/net/mdv{witness.Id[..10]}0"));
+        var tablesAfter = MiniDocker.Networking.Firewall.NetworkFirewall.Tables();
+        Assert.Contains(MiniDocker.Networking.Firewall.NetworkFirewall.TableName(network.Bridge), tablesAfter);
+        Assert.DoesNotContain(tablesAfter.Except(tables), t => ids.Any(id => t.Contains(id[..12], StringComparison.Ordinal)));
         Assert.Equal([witness.Id], network.Pool.Leases().Values);
         var hosts = (await witness.ExecAsync(["cat", "/etc/hosts"], cancellationToken: Cancel)).Stdout;
         Assert.Equal(3, hosts.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // localhost, ::1, itself

@@ -238,6 +238,11 @@ public sealed class DockerApiTests(TestEnvironment env)
         var disconnect = await server.DockerAsync("network", "disconnect", "second", "alpha");
         var gone = await server.DockerAsync("exec", "beta", "ping", "-c", "1", "-W", "1", "alpha-two");
         var notThere = await server.DockerAsync("network", "disconnect", "second", "alpha");
+        // A created container joins at its start.
+        await server.DockerAsync("create", "--name", "gamma", "localhost/layered:1", "ping", "-c", "1", "-W", "2", "beta");
+        var connectCreated = await server.DockerAsync("network", "connect", "second", "gamma");
+        var gamma = await server.DockerAsync("start", "-a", "gamma");
+        await server.DockerAsync("rm", "-f", "gamma");
         await server.DockerAsync("rm", "-f", "beta");
         await server.DockerAsync("network", "rm", "second");
 
@@ -261,6 +266,8 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.True(disconnect.ExitCode == 0, disconnect.Stderr);
         Assert.NotEqual(0, gone.ExitCode);
         Assert.Contains("is not connected to network second", notThere.Stderr);
+        Assert.True(connectCreated.ExitCode == 0, connectCreated.Stderr);
+        Assert.True(gamma.ExitCode == 0, $"a created container connected before its start did not reach beta: {gamma.Stdout}{gamma.Stderr}");
         Assert.NotEqual(0, busy.ExitCode);
         Assert.Equal((0, "apinet\n"), (rm.ExitCode, rm.Stdout));
         Assert.Equal("", after.Stdout);
