@@ -41,7 +41,16 @@ public sealed class Cgroup : IAsyncDisposable
             throw new ContainerConfigurationException($"The cgroup path \"{path}\" contains \".\" or \"..\"; give a plain relative path such as minidocker/jobs.");
         var relative = path.Trim('/');
         if (limits is not null) ResourceLimitsValidator.Validate(limits, HostResources.Current);
-        CreateRacing(driver, relative);
+        try
+        {
+            CreateRacing(driver, relative);
+        }
+        catch (CgroupException)
+        {
+            // Made in some hierarchies before one refused: those go too, so the host is as it was.
+            driver.Delete(relative);
+            throw;
+        }
         var cgroup = new Cgroup(driver, relative);
         try
         {
