@@ -31,7 +31,7 @@ internal static class ContainerApi
             return Results.Json(new { created.Id, Warnings = Array.Empty<string>() }, statusCode: StatusCodes.Status201Created);
         });
         app.MapGet("/containers/{id}/json", async (string id, ContainerEngine engine, ServerContainers server, CancellationToken cancellationToken) =>
-            Results.Json(Inspect(await engine.Containers.InspectAsync(id, cancellationToken), server)));
+            Results.Json(Inspect(await engine.Containers.InspectAsync(id, cancellationToken), server, engine)));
         app.MapPost("/containers/{id}/start", async (string id, ContainerEngine engine, ServerContainers server, CancellationToken cancellationToken) =>
         {
             var info = await engine.Containers.InspectAsync(id, cancellationToken);
@@ -192,7 +192,7 @@ internal static class ContainerApi
         c.Labels,
     };
 
-    private static object Inspect(ContainerInfo c, ServerContainers server) => new
+    private static object Inspect(ContainerInfo c, ServerContainers server, ContainerEngine engine) => new
     {
         c.Id,
         Name = "/" + c.Name,
@@ -215,8 +215,38 @@ internal static class ContainerApi
         },
         Image = c.ImageId ?? "",
         Config = new { Image = c.Image ?? "", Cmd = c.Command, c.Labels, c.Tty, c.OpenStdin },
-        HostConfig = new { AutoRemove = server.IsAutoRemove(c.Id) },
+        HostConfig = new
+        {
+            AutoRemove = server.IsAutoRemove(c.Id),
+            NetworkMode = c.Networks.Count > 0 ? c.Networks[0] : "none",
+            PortBindings = Ports(c),
+        },
+        NetworkSettings = NetworkSettings(c, engine),
     };
+
+    /// <summary>Where the container is reachable: its address on each network and its published ports (what docker port and Testcontainers read).</summary>
+    private static object NetworkSettings(ContainerInfo c, ContainerEngine engine)
+    {
+        var networks = c.Networks.ToDictionary(n => n, n => (object)new
+        {
+            IPAddress = c.Addresses.GetValueOrDefault(n) ?? "",
+            IPPrefixLen = engine.Networks.Find(n)?.Subnet.PrefixLength ?? 0,
+            Gateway = engine.Networks.Find(n)?.Gateway.ToString() ?? "",
+            NetworkID = NetworkApi.Id(n),
+        });
+        var first = c.Networks.Count > 0 ? c.Networks[0] : null;
+        return new
+        {
+            IPAddress = first is null ? "" : c.Addresses.GetValueOrDefault(first) ?? "",
+            Gateway = first is null ? "" : engine.Networks.Find(first)?.Gateway.ToString() ?? "",
+            Ports = Ports(c),
+            Networks = networks,
+        };
+    }
+
+    private static Dictionary<string, object[]> Ports(ContainerInfo c) =>
+        c.Ports.GroupBy(p => $"{p.ContainerPort}/{p.Protocol.ToString().ToLowerInvariant()}")
+            .ToDictionary(g => g.Key, g => g.Select(p => (object)new { HostIp = p.HostAddress?.ToString() ?? "0.0.0.0", HostPort = p.HostPort.ToString(CultureInfo.InvariantCulture) }).ToArray());
 
     private static string Ago(DateTimeOffset time)
     {

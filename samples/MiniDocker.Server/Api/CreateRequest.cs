@@ -20,6 +20,7 @@ internal sealed class CreateRequest(JsonElement body)
     private static readonly HashSet<string> HandledHost = new(StringComparer.Ordinal)
     {
         "Binds", "Memory", "NanoCpus", "PidsLimit", "Privileged", "AutoRemove", "NetworkMode", "ReadonlyRootfs", "Init", "RestartPolicy", "LogConfig",
+        "PortBindings",
         // The client's terminal size, applied by resize requests; and -1, the client's "unset" for swappiness.
         "ConsoleSize", "MemorySwappiness",
     };
@@ -92,11 +93,14 @@ internal sealed class CreateRequest(JsonElement body)
         }
         if (host.TryGetProperty("LogConfig", out var log) && String(log, "Type") is { Length: > 0 } driver && driver != "json-file")
             throw ApiException.BadRequest($"Log driver \"{driver}\" is not supported by minidocker-server; it writes json-file logs.");
+        bool onNetwork = false;
         if (String(host, "NetworkMode") is { Length: > 0 } mode && mode is not ("default" or "bridge" or "none"))
         {
             var network = engine.Networks.Find(mode) ?? throw ApiException.NotFound($"network {mode} not found");
             builder = builder.WithNetwork(network);
+            onNetwork = true;
         }
+        if (host.TryGetProperty("PortBindings", out var bindings)) builder = PortBindings.Apply(builder, bindings, onNetwork);
         return builder;
     }
 

@@ -107,7 +107,8 @@ internal static class NetworkApi
         (await engine.Networks.ListAsync(cancellationToken)).FirstOrDefault(n => n.Name == idOrName || Id(n.Name).StartsWith(idOrName, StringComparison.Ordinal))
         ?? throw ApiException.NotFound($"network {idOrName} not found");
 
-    private static string Id(string name) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("minidocker-network:" + name)));
+    /// <summary>A network's id in the API: derived from its name, so the same network keeps it across servers.</summary>
+    internal static string Id(string name) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("minidocker-network:" + name)));
 
     private static object Describe(Networks.NetworkInfo n) => new
     {

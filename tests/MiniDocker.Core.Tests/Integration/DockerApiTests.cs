@@ -274,6 +274,46 @@ public sealed class DockerApiTests(TestEnvironment env)
     }
 
     [Fact]
+    public async Task Published_ports_answer_on_the_host_and_show_in_docker_port_and_inspect()
+    {
+        await using var server = await ApiServer.StartAsync(env);
+        var subnet = TestNet.UniqueSubnet();
+        await server.DockerAsync("network", "create", "--subnet", subnet, "webnet");
+        int port = TestNet.FreePort();
+
+        var web = await server.DockerAsync("run", "-d", "--name", "web", "--network", "webnet", "-p", $"{port}:80", "-p", "81",
+            "localhost/layered:1", "sh", "-c", "mkdir /www && echo served > /www/index.html && exec httpd -f -p 80 -h /www");
+        var mapped = await server.DockerAsync("port", "web");
+        var address = await server.DockerAsync("inspect", "--format", "{{.NetworkSettings.Networks.webnet.IPAddress}} {{.HostConfig.NetworkMode}}", "web");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        string body = "";
+        await Eventually.TrueAsync(() =>
+        {
+            try
+            {
+                body = http.GetStringAsync($"http://127.0.0.1:{port}/", Cancel).GetAwaiter().GetResult();
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
+        var noNetwork = await server.DockerAsync("run", "-d", "-p", $"{TestNet.FreePort()}:80", "localhost/layered:1", "true");
+        await server.DockerAsync("rm", "-f", "web");
+        await server.DockerAsync("network", "rm", "webnet");
+
+        Assert.True(web.ExitCode == 0, web.Stderr);
+        Assert.Contains($"80/tcp -> 0.0.0.0:{port}", mapped.Stdout);
+        Assert.Matches(@"81/tcp -> 0\.0\.0\.0:\d+", mapped.Stdout); // a free port chosen, as dockerd does for -p 81
+        Assert.StartsWith(subnet[..subnet.LastIndexOf('.')], address.Stdout);
+        Assert.EndsWith(" webnet\n", address.Stdout);
+        Assert.Equal("served\n", body);
+        Assert.NotEqual(0, noNetwork.ExitCode);
+        Assert.Contains("needs a user-defined network", noNetwork.Stderr);
+    }
+
+    [Fact]
     public async Task Docker_DotNet_creates_starts_waits_for_and_removes_a_container()
     {
         await using var server = await ApiServer.StartAsync(env);
