@@ -63,6 +63,7 @@ app.MapStats();
 app.MapFallback((HttpContext context) =>
     throw ApiException.NotSupported($"{context.Request.Method} {context.Request.Path}"));
 
+await NetworkApi.EnsureDefaultNetworkAsync(app.Services.GetRequiredService<ContainerEngine>(), CancellationToken.None);
 await app.StartAsync();
 SocketPermissions.Apply(options.Socket, options.Group);
 Console.WriteLine($"listening on unix://{options.Socket}{(options.Tcp is { } endpoint ? $" and tcp://{endpoint}" : "")}");

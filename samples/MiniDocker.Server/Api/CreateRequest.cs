@@ -61,10 +61,29 @@ internal sealed class CreateRequest(JsonElement body)
             foreach (var label in labels.EnumerateObject())
                 builder = builder.WithLabel(label.Name, label.Value.GetString() ?? "");
         }
-        return Host is { } host ? WithHostConfig(builder, host, engine, options) : builder;
+        if (Host is { } host) builder = WithHostConfig(builder, host, options);
+        var network = Network(engine);
+        if (network is not null) builder = builder.WithNetwork(network);
+        return Host is { } withPorts && withPorts.TryGetProperty("PortBindings", out var bindings)
+            ? PortBindings.Apply(builder, bindings, onNetwork: network is not null) : builder;
     }
 
-    private static ContainerBuilder WithHostConfig(ContainerBuilder builder, JsonElement host, ContainerEngine engine, ServerOptions options)
+    /// <summary>The network NetworkMode names: the server's default bridge unless told otherwise, as with dockerd.</summary>
+    private Networks.ContainerNetwork? Network(ContainerEngine engine)
+    {
+        var mode = Host is { } host && String(host, "NetworkMode") is { Length: > 0 } given ? given : "default";
+        return mode switch
+        {
+            "none" => null,
+            "default" or NetworkApi.DefaultNetwork => engine.Networks.Find(NetworkApi.DefaultNetwork)
+                ?? throw ApiException.NotFound($"network {NetworkApi.DefaultNetwork} not found; restart minidocker-server to make it again"),
+            "host" => throw ApiException.NotSupported("NetworkMode host (sharing the host's network)"),
+            _ when mode.StartsWith("container:", StringComparison.Ordinal) => throw ApiException.NotSupported("NetworkMode container:<name>"),
+            _ => engine.Networks.Find(mode) ?? throw ApiException.NotFound($"network {mode} not found"),
+        };
+    }
+
+    private static ContainerBuilder WithHostConfig(ContainerBuilder builder, JsonElement host, ServerOptions options)
     {
         foreach (var bind in Strings(host, "Binds") ?? [])
         {
@@ -93,14 +112,6 @@ internal sealed class CreateRequest(JsonElement body)
         }
         if (host.TryGetProperty("LogConfig", out var log) && String(log, "Type") is { Length: > 0 } driver && driver != "json-file")
             throw ApiException.BadRequest($"Log driver \"{driver}\" is not supported by minidocker-server; it writes json-file logs.");
-        bool onNetwork = false;
-        if (String(host, "NetworkMode") is { Length: > 0 } mode && mode is not ("default" or "bridge" or "none"))
-        {
-            var network = engine.Networks.Find(mode) ?? throw ApiException.NotFound($"network {mode} not found");
-            builder = builder.WithNetwork(network);
-            onNetwork = true;
-        }
-        if (host.TryGetProperty("PortBindings", out var bindings)) builder = PortBindings.Apply(builder, bindings, onNetwork);
         return builder;
     }
 

@@ -11,10 +11,27 @@ namespace MiniDocker.Server.Api;
 /// </summary>
 internal static class NetworkApi
 {
+    /// <summary>The network containers join unless told otherwise (<c>docker run</c> without <c>--network</c>), as dockerd's.</summary>
+    public const string DefaultNetwork = "bridge";
+
+    /// <summary>Makes the default network when the root has none yet; it persists, like the containers on it.</summary>
+    public static async Task EnsureDefaultNetworkAsync(ContainerEngine engine, CancellationToken cancellationToken)
+    {
+        if (engine.Networks.Find(DefaultNetwork) is null) await CreateWithFreeSubnetAsync(engine, DefaultNetwork, cancellationToken);
+    }
+
     public static void MapNetworks(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/networks", async (ContainerEngine engine, CancellationToken cancellationToken) =>
-            Results.Json((await engine.Networks.ListAsync(cancellationToken)).Select(Describe)));
+        app.MapGet("/networks", async (ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
+        {
+            var filters = DockerFilters.Parse(request, "name", "id", "driver", "type");
+            bool Matches(Networks.NetworkInfo n) =>
+                (!filters.TryGetValue("name", out var names) || names.Any(name => n.Name.Contains(name, StringComparison.Ordinal)))
+                && (!filters.TryGetValue("id", out var ids) || ids.Any(id => Id(n.Name).StartsWith(id, StringComparison.Ordinal)))
+                && (!filters.TryGetValue("driver", out var drivers) || drivers.Contains("bridge"))
+                && (!filters.TryGetValue("type", out var types) || types.Contains(n.Name == DefaultNetwork ? "builtin" : "custom"));
+            return Results.Json((await engine.Networks.ListAsync(cancellationToken)).Where(Matches).Select(Describe));
+        });
         app.MapGet("/networks/{id}", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
             Results.Json(Describe(await FindAsync(engine, id, cancellationToken))));
         app.MapPost("/networks/create", async (ContainerEngine engine, HttpRequest request, CancellationToken cancellationToken) =>
@@ -62,6 +79,8 @@ internal static class NetworkApi
         app.MapDelete("/networks/{id}", async (string id, ContainerEngine engine, CancellationToken cancellationToken) =>
         {
             var network = await FindAsync(engine, id, cancellationToken);
+            if (network.Name == DefaultNetwork)
+                throw new ApiException(StatusCodes.Status403Forbidden, $"{DefaultNetwork} is a pre-defined network and cannot be removed");
             try
             {
                 await engine.Networks.RemoveAsync(network.Name, cancellationToken);
@@ -77,11 +96,13 @@ internal static class NetworkApi
     // Docker picks a free private range when none is given; so does this, from 10.90.0.0/24 up.
     private static async Task<Networks.ContainerNetwork> CreateWithFreeSubnetAsync(ContainerEngine engine, string name, CancellationToken cancellationToken)
     {
-        for (int third = 0; third < 256; third++)
+        // From a random start: servers starting at once would otherwise race for the same first range.
+        int start = Random.Shared.Next(256);
+        for (int i = 0; i < 256; i++)
         {
             try
             {
-                return await engine.Networks.CreateAsync(name, $"10.90.{third}.0/24", persistent: true, cancellationToken);
+                return await engine.Networks.CreateAsync(name, $"10.90.{(start + i) % 256}.0/24", persistent: true, cancellationToken);
             }
             catch (ContainerConfigurationException e) when (e.Message.Contains("overlaps", StringComparison.Ordinal))
             {

@@ -23,7 +23,7 @@ internal static class PortBindings
             foreach (var host in binding.Value.EnumerateArray())
             {
                 if (!onNetwork)
-                    throw ApiException.BadRequest("Publishing a port needs a user-defined network here: minidocker-server has no default bridge. Create one (docker network create NAME) and run with --network NAME.");
+                    throw ApiException.BadRequest("Publishing a port needs the container on a network; it has --network none.");
                 var address = host.TryGetProperty("HostIp", out var ip) && ip.GetString() is { Length: > 0 } given ? given : null;
                 var hostPort = host.TryGetProperty("HostPort", out var port) && port.GetString() is { Length: > 0 } text && text != "0"
                     ? ParsePort(text, $"HostPort \"{text}\"")

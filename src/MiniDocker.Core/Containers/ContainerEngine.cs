@@ -376,7 +376,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             }
             if (attachments.Count > 0)
             {
-                await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), Networks.HostsFor(attachments[0].Network, attachments[0]), cancellationToken).ConfigureAwait(false);
+                await File.WriteAllTextAsync(Path.Combine(directory, "hosts"), Networks.HostsFor(id, attachments), cancellationToken).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(directory, "resolv.conf"), ResolvConf.For(definition.Dns), cancellationToken).ConfigureAwait(false);
             }
             plan ??= Plan(definition, id, spec, imageRoot);

@@ -372,16 +372,18 @@ public sealed class ContainerNetworks
     internal NetworkAttachment? Registered(string networkName, string containerId) =>
         Find(networkName) is { Persistent: true } network ? RegisteredMembers(network).FirstOrDefault(m => m.Id == containerId).Member : null;
 
-    /// <summary>The /etc/hosts a member sees: itself and every other member, by name and alias.</summary>
-    internal string HostsFor(ContainerNetwork network, NetworkAttachment self)
+    /// <summary>
+    /// The /etc/hosts of a container on the networks of <paramref name="own"/>: itself on each, and
+    /// every other member of each, by name and alias. Written before it starts, and again whenever
+    /// a member of one of its networks comes or goes.
+    /// </summary>
+    internal string HostsFor(string containerId, IReadOnlyList<NetworkAttachment> own)
     {
         var text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-        text.Append(self.Address).Append('\t').AppendJoin(' ', self.Names).Append('\n');
-        foreach (var other in AllMembers(network).Select(m => m.Member).DistinctBy(m => m.Address))
-        {
-            if (other.Address.Equals(self.Address)) continue;
-            text.Append(other.Address).Append('\t').AppendJoin(' ', other.Names).Append('\n');
-        }
+        foreach (var self in own) text.Append(self.Address).Append('\t').AppendJoin(' ', self.Names).Append('\n');
+        var others = own.SelectMany(a => AllMembers(a.Network)).Where(m => m.Id != containerId).Select(m => m.Member)
+            .Where(m => !own.Any(self => self.Address.Equals(m.Address))).DistinctBy(m => m.Address);
+        foreach (var other in others) text.Append(other.Address).Append('\t').AppendJoin(' ', other.Names).Append('\n');
         return text.ToString();
     }
 
@@ -393,24 +395,8 @@ public sealed class ContainerNetworks
             .Concat(RegisteredMembers(network).Select(m => (m.Id, m.Member, (string?)m.HostsFile)))
             .DistinctBy(m => m.Item1);
 
-    /// <summary>
-    /// The /etc/hosts of a container on one network or more: itself on each, and every other
-    /// member of each, by name and alias.
-    /// </summary>
-    private string HostsFor(string containerId)
-    {
-        var text = new StringBuilder("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-        var networks = _networks.Values.Select(n => (Network: n, Members: AllMembers(n).ToList()))
-            .Where(n => n.Members.Any(m => m.Id == containerId)).ToList();
-        var own = networks.Select(n => n.Members.First(m => m.Id == containerId).Member).ToList();
-        foreach (var self in own) text.Append(self.Address).Append('\t').AppendJoin(' ', self.Names).Append('\n');
-        foreach (var other in networks.SelectMany(n => n.Members).Where(m => m.Id != containerId).Select(m => m.Member).DistinctBy(m => m.Address))
-        {
-            if (own.Any(self => self.Address.Equals(other.Address))) continue;
-            text.Append(other.Address).Append('\t').AppendJoin(' ', other.Names).Append('\n');
-        }
-        return text.ToString();
-    }
+    private string HostsFor(string containerId) =>
+        HostsFor(containerId, [.. _networks.Values.SelectMany(n => AllMembers(n).Where(m => m.Id == containerId).Select(m => m.Member))]);
 
     private void RewriteHosts(ContainerNetwork network)
     {
@@ -442,9 +428,10 @@ public sealed class ContainerNetworks
         }
     }
 
-    // Bridge names are at most 15 characters: "md-" and a stable hash of the network name.
-    private static string BridgeName(string name) =>
-        "md-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..10];
+    // Bridge names are at most 15 characters: "md-" and a stable hash of the engine root and the
+    // network name, so that engines on different roots may each have a network of the same name.
+    private string BridgeName(string name) =>
+        "md-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(_directory + "\0" + name)))[..10];
 
     private static IEnumerable<Subnet> HostRoutes()
     {

@@ -114,9 +114,11 @@ public sealed class HeadlessChromium : IAsyncDisposable
     {
         var deadline = DateTime.UtcNow + timeout;
         JsonElement last = default;
+        // Until the page has loaded, what the expression reads may not exist yet: that counts as false.
+        var guarded = $"(() => {{ try {{ return !!({expression}); }} catch {{ return false; }} }})()";
         while (DateTime.UtcNow < deadline)
         {
-            last = await EvaluateAsync(expression, cancellationToken);
+            last = await EvaluateAsync(guarded, cancellationToken);
             if (last.ValueKind == JsonValueKind.True) return;
             await Task.Delay(100, cancellationToken);
         }

@@ -227,6 +227,8 @@ public sealed class DockerApiTests(TestEnvironment env)
         var alpha = await server.DockerAsync("run", "-d", "--name", "alpha", "--network", "apinet", "localhost/layered:1", "sleep", "60");
         var ping = await server.DockerAsync("run", "--rm", "--network", "apinet", "localhost/layered:1", "ping", "-c", "1", "-W", "2", "alpha");
         var ls = await server.DockerAsync("network", "ls", "--format", "{{.Name}} {{.Driver}}");
+        var custom = await server.DockerAsync("network", "ls", "--filter", "type=custom", "--format", "{{.Name}}");
+        var removeDefault = await server.DockerAsync("network", "rm", "bridge");
         // A running container joins and leaves a second network.
         await server.DockerAsync("network", "create", "--subnet", TestNet.UniqueSubnet(), "second");
         await server.DockerAsync("run", "-d", "--name", "beta", "--network", "second", "localhost/layered:1", "sleep", "60");
@@ -249,14 +251,16 @@ public sealed class DockerApiTests(TestEnvironment env)
         var busy = await server.DockerAsync("network", "rm", "apinet");
         await server.DockerAsync("rm", "-f", "alpha");
         var rm = await server.DockerAsync("network", "rm", "apinet");
-        var after = await server.DockerAsync("network", "ls", "-q");
+        var after = await server.DockerAsync("network", "ls", "--format", "{{.Name}}");
 
         Assert.True(create.ExitCode == 0, create.Stderr);
         Assert.Matches("^[0-9a-f]{64}\n$", create.Stdout);
         Assert.True(alpha.ExitCode == 0, alpha.Stderr);
         Assert.True(ping.ExitCode == 0, $"ping by name failed: {ping.Stdout}{ping.Stderr}");
         Assert.Contains("1 packets received", ping.Stdout);
-        Assert.Equal("apinet bridge\n", ls.Stdout);
+        Assert.Equal(["apinet bridge", "bridge bridge"], ls.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+        Assert.Equal("apinet\n", custom.Stdout);
+        Assert.Contains("bridge is a pre-defined network and cannot be removed", removeDefault.Stderr);
         Assert.NotEqual(0, unreachable.ExitCode);
         Assert.True(connect.ExitCode == 0, connect.Stderr);
         Assert.True(reached.ExitCode == 0, $"ping by name after connect failed: {reached.Stdout}{reached.Stderr}");
@@ -270,7 +274,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.True(gamma.ExitCode == 0, $"a created container connected before its start did not reach beta: {gamma.Stdout}{gamma.Stderr}");
         Assert.NotEqual(0, busy.ExitCode);
         Assert.Equal((0, "apinet\n"), (rm.ExitCode, rm.Stdout));
-        Assert.Equal("", after.Stdout);
+        Assert.Equal("bridge\n", after.Stdout); // the default network stays
     }
 
     [Fact]
@@ -286,20 +290,21 @@ public sealed class DockerApiTests(TestEnvironment env)
         var mapped = await server.DockerAsync("port", "web");
         var address = await server.DockerAsync("inspect", "--format", "{{.NetworkSettings.Networks.webnet.IPAddress}} {{.HostConfig.NetworkMode}}", "web");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        string body = "";
-        await Eventually.TrueAsync(() =>
+        string body = "", lastError = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); body.Length == 0 && DateTime.UtcNow < deadline; await Task.Delay(100, Cancel))
         {
             try
             {
-                body = http.GetStringAsync($"http://127.0.0.1:{port}/", Cancel).GetAwaiter().GetResult();
-                return true;
+                body = await http.GetStringAsync($"http://127.0.0.1:{port}/", Cancel);
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                return false;
+                lastError = e.Message;
             }
-        });
-        var noNetwork = await server.DockerAsync("run", "-d", "-p", $"{TestNet.FreePort()}:80", "localhost/layered:1", "true");
+        }
+        if (body.Length == 0)
+            Assert.Fail($"Nothing answered on 127.0.0.1:{port} ({lastError}); {(await server.DockerAsync("ps", "-a")).Stdout}{(await server.DockerAsync("logs", "web")).Stderr}");
+        var noNetwork = await server.DockerAsync("run", "-d", "--network", "none", "-p", $"{TestNet.FreePort()}:80", "localhost/layered:1", "true");
         await server.DockerAsync("rm", "-f", "web");
         await server.DockerAsync("network", "rm", "webnet");
 
@@ -310,7 +315,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.EndsWith(" webnet\n", address.Stdout);
         Assert.Equal("served\n", body);
         Assert.NotEqual(0, noNetwork.ExitCode);
-        Assert.Contains("needs a user-defined network", noNetwork.Stderr);
+        Assert.Contains("it has --network none", noNetwork.Stderr);
     }
 
     [Fact]
