@@ -36,7 +36,9 @@ public sealed class ImageManagementTests(TestEnvironment env)
         var image = await env.ImportBusyboxAsync(test);
         await using var container = await test.Engine.CreateContainer().WithImage(image)
             .WithCommand("/bin/sh", "-c", "echo kept > /kept; sleep 30").StartAsync(Cancel);
-        await Eventually.TrueAsync(() => File.Exists(Path.Combine(container.StateDirectory, "upper", "kept")));
+        // The shell makes the file, then writes it: wait for what it wrote, not for the file.
+        var kept = Path.Combine(container.StateDirectory, "upper", "kept");
+        await Eventually.TrueAsync(() => File.Exists(kept) && File.ReadAllText(kept) == "kept\n");
 
         var committed = await test.Engine.Images.CommitAsync(container, "localhost/live:1", cancellationToken: Cancel);
 

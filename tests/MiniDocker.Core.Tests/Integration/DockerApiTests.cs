@@ -286,7 +286,7 @@ public sealed class DockerApiTests(TestEnvironment env)
         int port = TestNet.FreePort();
 
         var web = await server.DockerAsync("run", "-d", "--name", "web", "--network", "webnet", "-p", $"{port}:80", "-p", "81",
-            "localhost/layered:1", "sh", "-c", "mkdir /www && echo served > /www/index.html && exec httpd -f -p 80 -h /www");
+            "localhost/layered:1", "sh", "-c", "mkdir -p /www && echo served > /www/index.html && exec httpd -f -p 80 -h /www");
         var mapped = await server.DockerAsync("port", "web");
         var address = await server.DockerAsync("inspect", "--format", "{{.NetworkSettings.Networks.webnet.IPAddress}} {{.HostConfig.NetworkMode}}", "web");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
