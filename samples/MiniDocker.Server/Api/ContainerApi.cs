@@ -25,7 +25,10 @@ internal static class ContainerApi
             using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
             var create = new CreateRequest(document.RootElement);
             var builder = await create.BuildAsync(engine, options, cancellationToken);
-            if (request.Query["name"].FirstOrDefault() is { Length: > 0 } name) builder = builder.WithName(name.TrimStart('/'));
+            var name = request.Query["name"].FirstOrDefault() is { Length: > 0 } query ? query.TrimStart('/') : create.Name;
+            if (create.Name is { } named && name != named)
+                throw ApiException.BadRequest($"The name in the query (\"{name}\") and in the body (\"{named}\") differ; give one.");
+            if (name is not null) builder = builder.WithName(name);
             var created = await engine.CreateAsync(builder.Build(), cancellationToken);
             if (create.AutoRemove) server.MarkAutoRemove(created.Id);
             return Results.Json(new { created.Id, Warnings = Array.Empty<string>() }, statusCode: StatusCodes.Status201Created);
@@ -146,6 +149,8 @@ internal static class ContainerApi
             };
             bool timestamps = request.Flag("timestamps");
             context.Response.ContentType = StreamFrames.MultiplexedContentType;
+            // Headers at once, and a chunked body even when it stays empty: Docker.DotNet reads a log as chunks.
+            await context.Response.StartAsync(context.RequestAborted);
             var lines = request.Flag("follow") && info.Status is ContainerStatus.Running or ContainerStatus.Paused
                 ? (await engine.Containers.GetAsync(info.Id, context.RequestAborted)).FollowLogsAsync(options, context.RequestAborted)
                 : (await engine.Containers.GetLogsAsync(info.Id, options, context.RequestAborted)).ToAsyncEnumerable();

@@ -15,7 +15,12 @@ internal sealed class CreateRequest(JsonElement body)
     {
         "Image", "Cmd", "Entrypoint", "Env", "WorkingDir", "User", "Hostname", "Tty", "OpenStdin", "Labels", "StopSignal",
         "AttachStdin", "AttachStdout", "AttachStderr", "StdinOnce", "ExposedPorts", "HostConfig", "NetworkingConfig",
+        // Docker.DotNet.Enhanced sends the name in the body as well as in the query.
+        "Name",
     };
+
+    /// <summary>The name the body gives, if any (the query's <c>name</c> is the API's own place for it).</summary>
+    public string? Name => String(body, "Name") is { Length: > 0 } name ? name.TrimStart('/') : null;
 
     private static readonly HashSet<string> HandledHost = new(StringComparer.Ordinal)
     {

@@ -19,12 +19,18 @@ internal static class StreamFrames
     {
         if (multiplexed)
         {
-            var header = new byte[8];
-            header[0] = stream == MiniDocker.Containers.ContainerOutput.Stderr ? (byte)2 : (byte)1;
-            BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), (uint)payload.Length);
-            await output.WriteAsync(header, cancellationToken);
+            // Header and payload in one write: over chunked HTTP that is one chunk per frame, as
+            // dockerd sends them; Docker.DotNet's chunked reader fails on a frame split across chunks.
+            var frame = new byte[8 + payload.Length];
+            frame[0] = stream == MiniDocker.Containers.ContainerOutput.Stderr ? (byte)2 : (byte)1;
+            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)payload.Length);
+            payload.CopyTo(frame.AsMemory(8));
+            await output.WriteAsync(frame, cancellationToken);
         }
-        await output.WriteAsync(payload, cancellationToken);
+        else
+        {
+            await output.WriteAsync(payload, cancellationToken);
+        }
         await output.FlushAsync(cancellationToken);
     }
 }

@@ -42,7 +42,7 @@ public sealed partial class Container
                 throw;
             }
             _networks = [.. _networks, attachment];
-            _engine.Networks.Joined(attachment, Id, HostsFile);
+            _engine.Networks.Joined([attachment], Id, HostsFile);
             SaveNetworks();
             return attachment;
         }

@@ -396,7 +396,7 @@ public sealed class ContainerEngine : IAsyncDisposable
 
             foreach (var proxy in proxies) proxy.Start(attachments[0].Address);
             // Joined before the container exists: its exit watcher (which leaves) starts with it.
-            foreach (var attachment in attachments) Networks.Joined(attachment, id, Path.Combine(directory, "hosts"));
+            if (attachments.Count > 0) Networks.Joined(attachments, id, Path.Combine(directory, "hosts"));
             foreach (var port in ports) port.Keep(); // released with the rules when the container ends
             var container = new Container(this, id, name, directory, spec, definition, launched, stdinWriter, reservation, cgroup,
                 attachments, proxies, _loggerFactory.CreateLogger<Container>(), stdinForRestarts: stdinForRestarts);

@@ -303,17 +303,24 @@ public sealed class ContainerNetworks
         }
     }
 
-    /// <summary>Records a running member and rewrites every member's hosts file.</summary>
-    internal void Joined(NetworkAttachment attachment, string containerId, string hostsFile)
+    /// <summary>
+    /// Records a running member of each network of <paramref name="attachments"/>, then rewrites
+    /// every member's hosts file: all at once, so the container's own file never lists only some
+    /// of its networks while it runs.
+    /// </summary>
+    internal void Joined(IReadOnlyList<NetworkAttachment> attachments, string containerId, string hostsFile)
     {
-        _members[attachment.Network.Name][containerId] = attachment with { };
         _hostsFiles[containerId] = hostsFile;
-        if (attachment.Network.Persistent)
+        foreach (var attachment in attachments)
         {
-            Directory.CreateDirectory(MembersPath(attachment.Network.Name));
-            File.WriteAllText(Path.Combine(MembersPath(attachment.Network.Name), containerId), $"{attachment.Address}\t{string.Join(' ', attachment.Names)}\t{hostsFile}\n");
+            _members[attachment.Network.Name][containerId] = attachment with { };
+            if (attachment.Network.Persistent)
+            {
+                Directory.CreateDirectory(MembersPath(attachment.Network.Name));
+                File.WriteAllText(Path.Combine(MembersPath(attachment.Network.Name), containerId), $"{attachment.Address}\t{string.Join(' ', attachment.Names)}\t{hostsFile}\n");
+            }
         }
-        RewriteHosts(attachment.Network);
+        foreach (var attachment in attachments) RewriteHosts(attachment.Network);
     }
 
     /// <summary>

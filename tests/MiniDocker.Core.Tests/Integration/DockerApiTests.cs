@@ -322,7 +322,7 @@ public sealed class DockerApiTests(TestEnvironment env)
     public async Task Docker_DotNet_creates_starts_waits_for_and_removes_a_container()
     {
         await using var server = await ApiServer.StartAsync(env);
-        using var client = new Docker.DotNet.DockerClientConfiguration(new Uri("unix://" + server.Socket)).CreateClient();
+        using var client = new Docker.DotNet.DockerClientBuilder().WithEndpoint(new Uri("unix://" + server.Socket)).Build();
 
         var created = await client.Containers.CreateContainerAsync(new Docker.DotNet.Models.CreateContainerParameters
         {
@@ -341,9 +341,48 @@ public sealed class DockerApiTests(TestEnvironment env)
         Assert.Matches("^[0-9a-f]{64}$", created.ID);
         Assert.True(started);
         Assert.Equal(5, waited.StatusCode);
-        Assert.Equal(("/dotnet-client", "exited", 5L), (inspected.Name, inspected.State.Status, inspected.State.ExitCode));
+        Assert.Equal(("/dotnet-client", "exited", 5L), (inspected.Name, inspected.State!.Status, inspected.State.ExitCode));
         Assert.Equal("docker.dotnet", Assert.Single(listed).Labels["by"]);
         Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task Testcontainers_starts_a_web_server_waits_for_it_reads_its_mapped_port_logs_and_exec_then_removes_it()
+    {
+        await using var server = await ApiServer.StartAsync(env);
+        // Ryuk, Testcontainers' resource reaper, is an image this machine does not have; users without it set the same.
+        Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
+        // Testcontainers reads DOCKER_HOST once per process: its client is pointed at this server explicitly instead.
+        var container = new DotNet.Testcontainers.Builders.ContainerBuilder("localhost/layered:1")
+            .WithDockerEndpoint("unix://" + server.Socket)
+            .WithImagePullPolicy(DotNet.Testcontainers.Images.PullPolicy.Never)
+            .WithCommand("sh", "-c", "mkdir -p /www && echo served-by-testcontainers > /www/index.html && echo ready && exec httpd -f -p 80 -h /www")
+            .WithPortBinding(80, assignRandomHostPort: true)
+            .WithWaitStrategy(DotNet.Testcontainers.Builders.Wait.ForUnixContainer().UntilHttpRequestIsSucceeded(request => request.ForPort(80)))
+            .Build();
+        string page, id;
+        (string Stdout, string Stderr) logs;
+        DotNet.Testcontainers.Containers.ExecResult exec;
+        try
+        {
+            await container.StartAsync(Cancel);
+            id = container.Id;
+            using var http = new HttpClient();
+            page = await http.GetStringAsync($"http://{container.Hostname}:{container.GetMappedPublicPort(80)}/", Cancel);
+            logs = await container.GetLogsAsync(timestampsEnabled: false, ct: Cancel);
+            exec = await container.ExecAsync(["sh", "-c", "echo from-exec; exit 3"], Cancel);
+        }
+        finally
+        {
+            await container.DisposeAsync();
+        }
+        var left = await server.DockerAsync("ps", "-a", "-q");
+
+        Assert.Equal("served-by-testcontainers\n", page);
+        Assert.Equal("ready\n", logs.Stdout);
+        Assert.Equal(("from-exec\n", 3L), (exec.Stdout, exec.ExitCode));
+        Assert.Matches("^[0-9a-f]{64}$", id);
+        Assert.Equal("", left.Stdout);
     }
 
     [Fact]
