@@ -410,13 +410,22 @@ public sealed class ContainerNetworks
         foreach (var (id, _, path) in AllMembers(network)) WriteHosts(id, path);
     }
 
+    /// <summary>
+    /// Rewrites a member's hosts file in place (it is bind-mounted: a rename would not reach the
+    /// container). Left alone when unchanged, and written before it is cut to length, so a
+    /// program resolving a name at that moment never finds the file empty.
+    /// </summary>
     private void WriteHosts(string containerId, string? path)
     {
         if (path is null || !File.Exists(path)) return;
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         var bytes = Encoding.UTF8.GetBytes(HostsFor(containerId));
-        file.SetLength(0);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        var current = new byte[file.Length];
+        file.ReadExactly(current);
+        if (current.AsSpan().SequenceEqual(bytes)) return;
+        file.Position = 0;
         file.Write(bytes);
+        file.SetLength(bytes.Length);
     }
 
     private static string HostEnd(string containerId, int index) => $"mdv{containerId[..10]}{index}";
