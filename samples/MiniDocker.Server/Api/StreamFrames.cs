@@ -20,7 +20,7 @@ internal static class StreamFrames
         if (multiplexed)
         {
             // Header and payload in one write: over chunked HTTP that is one chunk per frame, as
-            // dockerd sends them; Docker.DotNet's chunked reader fails on a frame split across chunks.
+            // dockerd sends them, so no client has to join a frame from two chunks.
             var frame = new byte[8 + payload.Length];
             frame[0] = stream == MiniDocker.Containers.ContainerOutput.Stderr ? (byte)2 : (byte)1;
             BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)payload.Length);
