@@ -29,9 +29,8 @@ public sealed partial class Container
             var netns = Spec.Linux?.Namespaces.FirstOrDefault(n => n.Type == "network");
             if (netns is null || !string.IsNullOrEmpty(netns.Path))
                 throw new InvalidOperationException($"Container {Name} has no network namespace of its own (it uses the host's or another's), so it cannot join a network.");
-            var names = new[] { Name, Spec.Hostname ?? Id[..12] }.Concat(aliases ?? []).Distinct(StringComparer.Ordinal).ToList();
             int index = _networks.Length == 0 ? 0 : _networks.Max(n => n.Index) + 1;
-            var attachment = ContainerNetworks.Reserve(network, Id, names, index);
+            var attachment = ContainerNetworks.Reserve(network, Id, Name, Spec.Hostname ?? Id[..12], aliases ?? [], index);
             try
             {
                 ContainerNetworks.Connect(attachment, Id, Pid, defaultRoute: _networks.Length == 0);

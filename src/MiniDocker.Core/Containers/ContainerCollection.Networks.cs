@@ -15,7 +15,7 @@ public sealed partial class ContainerCollection
     public async Task ConnectAsync(string idOrName, ContainerNetwork network, IReadOnlyList<string>? aliases = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var (id, directory, info) = Current(idOrName);
+        var (id, directory, _, info) = Current(idOrName);
         if (info.Status is ContainerStatus.Running or ContainerStatus.Paused)
         {
             await (await GetAsync(id, cancellationToken).ConfigureAwait(false)).ConnectAsync(network, aliases, cancellationToken).ConfigureAwait(false);
@@ -34,7 +34,7 @@ public sealed partial class ContainerCollection
     public async Task DisconnectAsync(string idOrName, string networkName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(networkName);
-        var (id, directory, info) = Current(idOrName);
+        var (id, directory, _, info) = Current(idOrName);
         if (info.Status is ContainerStatus.Running or ContainerStatus.Paused)
         {
             await (await GetAsync(id, cancellationToken).ConfigureAwait(false)).DisconnectAsync(networkName, cancellationToken).ConfigureAwait(false);
@@ -43,13 +43,6 @@ public sealed partial class ContainerCollection
         EnsureCreated(info, "disconnect");
         if (!info.Networks.Contains(networkName)) throw new InvalidOperationException($"Container {info.Name} is not on network {networkName}.");
         await ChangeCreatedNetworksAsync(directory, networks => networks.Remove(networkName), cancellationToken).ConfigureAwait(false);
-    }
-
-    private (string Id, string Directory, ContainerInfo Info) Current(string idOrName)
-    {
-        var id = Resolve(idOrName);
-        var directory = Path.Combine(Directory, id);
-        return (id, directory, ToInfo(ContainerStateFile.Read(directory), directory));
     }
 
     private static void EnsureCreated(ContainerInfo info, string action)

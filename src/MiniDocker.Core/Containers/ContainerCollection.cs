@@ -87,16 +87,22 @@ public sealed partial class ContainerCollection : IReadOnlyCollection<Container>
     /// <exception cref="InvalidOperationException">It ran without being created first (its definition was not kept), or is gone half-removed.</exception>
     public async Task<Container> StartAsync(string idOrName, CancellationToken cancellationToken = default)
     {
-        var id = Resolve(idOrName);
-        var directory = Path.Combine(Directory, id);
-        if (_engine.Live.TryGetValue(id, out var live) && live.Status is ContainerStatus.Running or ContainerStatus.Paused) return live;
-        var info = ToInfo(ContainerStateFile.Read(directory), directory);
+        var (id, directory, state, info) = Current(idOrName);
         if (info.Status is ContainerStatus.Running or ContainerStatus.Paused) return await GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (info.Status != ContainerStatus.Created && !CreatedDefinitionFile.Exists(directory))
             throw new InvalidOperationException($"Container {info.Name} was started without being created first, so its definition was not kept and it cannot start again; run a new one.");
         // The exited run's object lets go; the state it leaves is what the next run starts from.
-        if (live is not null) await live.RetireAsync().ConfigureAwait(false);
-        return await _engine.StartCreatedAsync(ContainerStateFile.Read(directory), directory, cancellationToken).ConfigureAwait(false);
+        if (_engine.Live.TryGetValue(id, out var exited)) await exited.RetireAsync().ConfigureAwait(false);
+        return await _engine.StartCreatedAsync(state, directory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A container's id, state directory, stored state and what that state means now.</summary>
+    private (string Id, string Directory, ContainerState State, ContainerInfo Info) Current(string idOrName)
+    {
+        var id = Resolve(idOrName);
+        var directory = Path.Combine(Directory, id);
+        var state = ContainerStateFile.Read(directory);
+        return (id, directory, state, ToInfo(state, directory));
     }
 
     /// <summary>A container's log lines, whether it runs or has exited, whichever engine started it.</summary>

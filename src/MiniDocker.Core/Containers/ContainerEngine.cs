@@ -363,10 +363,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             if (imageRoot is not null) await imageRoot.CreateAsync(Images, directory, cancellationToken).ConfigureAwait(false);
             await spec.WriteAsync(Path.Combine(directory, "config.json"), cancellationToken).ConfigureAwait(false);
             foreach (var connection in definition.Networks)
-            {
-                var names = new[] { name, spec.Hostname ?? id[..12] }.Concat(connection.Aliases).Distinct(StringComparer.Ordinal).ToList();
-                attachments.Add(ContainerNetworks.Reserve(connection.Network, id, names, attachments.Count));
-            }
+                attachments.Add(ContainerNetworks.Reserve(connection.Network, id, name, spec.Hostname ?? id[..12], connection.Aliases, attachments.Count));
             // A detached container outlives this process, and with it any proxy: the kernel forwards its ports.
             if (definition.Detached && definition.PublishedPorts.Count > 0)
             {

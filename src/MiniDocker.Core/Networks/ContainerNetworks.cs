@@ -269,10 +269,14 @@ public sealed class ContainerNetworks
         }
     }
 
-    /// <summary>Leases an address and returns the attachment (the veth is made once the child exists).</summary>
-    internal static NetworkAttachment Reserve(ContainerNetwork network, string containerId, IReadOnlyList<string> names, int index)
+    /// <summary>
+    /// Leases an address and returns the attachment (the veth is made once the container's process
+    /// exists): others find it by its name, its hostname and its aliases.
+    /// </summary>
+    internal static NetworkAttachment Reserve(ContainerNetwork network, string containerId, string name, string hostname, IEnumerable<string> aliases, int index)
     {
         var address = network.Pool.Allocate(containerId);
+        var names = new[] { name, hostname }.Concat(aliases).Distinct(StringComparer.Ordinal).ToList();
         return new NetworkAttachment(network, address, names) { Index = index };
     }
 

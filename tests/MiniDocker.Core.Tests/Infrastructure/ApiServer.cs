@@ -19,6 +19,18 @@ public sealed class ApiServer : IAsyncDisposable
 
     public string Socket { get; }
 
+    /// <summary>Where the token-guarded TCP listener is, when started with <see cref="StartWithTcpAsync"/>.</summary>
+    public Uri? TcpAddress { get; private set; }
+
+    /// <summary>A server that also listens on a free loopback port, guarded by <paramref name="token"/>.</summary>
+    public static async Task<ApiServer> StartWithTcpAsync(TestEnvironment env, string token)
+    {
+        int port = TestNet.FreePort();
+        var server = await StartAsync(env, "--tcp", $"127.0.0.1:{port}", "--token", token);
+        server.TcpAddress = new Uri($"http://127.0.0.1:{port}");
+        return server;
+    }
+
     /// <summary>The sockets the server process holds open: its listeners and every connection it still serves.</summary>
     public int OpenSockets() =>
         Directory.EnumerateFileSystemEntries($"/proc/{_process.Id}/fd").Count(fd => new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true);

@@ -18,9 +18,8 @@ public sealed partial class DashboardTests(TestEnvironment env)
     [Fact]
     public async Task The_dashboard_lists_a_running_container_graphs_it_tails_its_log_and_its_stop_button_stops_it()
     {
-        int port = TestNet.FreePort();
         const string token = "the-dashboard-test-token";
-        await using var server = await ApiServer.StartAsync(env, "--tcp", $"127.0.0.1:{port}", "--token", token);
+        await using var server = await ApiServer.StartWithTcpAsync(env, token);
         var run = await server.DockerAsync("run", "-d", "--name", "dash-ticker", "localhost/layered:1",
             "sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.3; done");
         // Something to graph: a second container that works and holds memory.
@@ -31,7 +30,7 @@ public sealed partial class DashboardTests(TestEnvironment env)
 
         await using var browser = await HeadlessChromium.LaunchAsync(env.Scratch, Cancel);
         // The token once in the address; the page then works from the cookie it sets.
-        await browser.NavigateAsync($"http://127.0.0.1:{port}/?token={token}", Cancel);
+        await browser.NavigateAsync($"{server.TcpAddress}?token={token}", Cancel);
         await browser.UntilAsync($"{Row}?.dataset.state === 'running'", TimeSpan.FromSeconds(30), Cancel);
         Assert.Equal("created", (await browser.EvaluateAsync("document.querySelector('#containers tr[data-name=\"dash-created\"]').dataset.state", Cancel)).GetString());
         Assert.DoesNotContain(token, (await browser.EvaluateAsync("location.href", Cancel)).GetString());
@@ -61,9 +60,8 @@ public sealed partial class DashboardTests(TestEnvironment env)
     [Fact]
     public async Task The_dashboard_pulls_an_image_with_a_progress_bar_and_removes_it()
     {
-        int port = TestNet.FreePort();
         const string token = "the-dashboard-test-token";
-        await using var server = await ApiServer.StartAsync(env, "--tcp", $"127.0.0.1:{port}", "--token", token);
+        await using var server = await ApiServer.StartWithTcpAsync(env, token);
         await using var registry = await TestRegistry.StartAsync(env.Scratch);
         var reference = $"{registry.Host}/dashboard/busybox:1";
         await server.Engine.Images.TagAsync("localhost/layered:1", reference, Cancel);
@@ -72,7 +70,7 @@ public sealed partial class DashboardTests(TestEnvironment env)
         await server.Engine.Images.RemoveAsync("localhost/layered:1", force: true, cancellationToken: Cancel);
 
         await using var browser = await HeadlessChromium.LaunchAsync(env.Scratch, Cancel);
-        await browser.NavigateAsync($"http://127.0.0.1:{port}/?token={token}", Cancel);
+        await browser.NavigateAsync($"{server.TcpAddress}?token={token}", Cancel);
         await browser.UntilAsync("document.getElementById('version').textContent.includes('1.41')", TimeSpan.FromSeconds(30), Cancel);
         await browser.EvaluateAsync($"document.getElementById('pull-ref').value = '{reference}'; document.querySelector('#pull button').click()", Cancel);
         var row = $"document.querySelector('#images tr[data-tag=\"{reference}\"]')";

@@ -388,10 +388,9 @@ public sealed class DockerApiTests(TestEnvironment env)
     [Fact]
     public async Task Over_tcp_only_a_client_with_the_token_gets_in_and_tcp_without_a_token_is_refused()
     {
-        int port = TestNet.FreePort();
         const string token = "a-token-of-sixteen-or-more";
-        await using var server = await ApiServer.StartAsync(env, "--tcp", $"127.0.0.1:{port}", "--token", token);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await using var server = await ApiServer.StartWithTcpAsync(env, token);
+        using var client = new HttpClient { BaseAddress = server.TcpAddress };
 
         using var anonymous = await client.GetAsync("/v1.41/containers/json", Cancel);
         using var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1.41/containers/json") { Headers = { Authorization = new("Bearer", "not-the-token-at-all") } };
